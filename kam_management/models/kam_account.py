@@ -1,0 +1,464 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .res_company import WEIGHT_FIELDS
+
+PARETO_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
+QUADRANTS = [
+    ("invest", "Invest"),
+    ("selective", "Selective Investment"),
+    ("maintain", "Maintain"),
+    ("milk", "Milk"),
+]
+TIERS = [
+    ("strategic", "Strategic"),
+    ("key", "Key"),
+    ("development", "Development"),
+]
+RFM_SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential Loyalist"),
+    ("new", "New Customer"),
+    ("promising", "Promising"),
+    ("need_attention", "Needs Attention"),
+    ("about_to_sleep", "About to Sleep"),
+    ("at_risk", "At Risk"),
+    ("cannot_lose", "Cannot Lose Them"),
+    ("hibernating", "Hibernating"),
+    ("no_purchase", "No Purchase in Window"),
+]
+
+# Fields only a Key Account Director may change.
+DIRECTOR_FIELDS = frozenset(
+    {
+        "is_key_account",
+        "kam_user_id",
+        "tier",
+        "key_account_since",
+        "objectives_fit",
+        "quadrant_locked",
+        "lock_reason",
+        "partner_id",
+        "company_id",
+    }
+)
+
+
+class KamAccount(models.Model):
+    """A customer (commercial entity) seen by one company's key-account team.
+
+    Holds the director's decisions (key-account flag, KAM, team, tier, lock)
+    and the results of the last classification run with their components.
+    """
+
+    _name = "kam.account"
+    _description = "Key Account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _rec_name = "partner_id"
+    _order = "is_key_account desc, pareto_rank, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('is_company', '=', True)]",
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    is_key_account = fields.Boolean(string="Key Account", tracking=True, index=True)
+    kam_user_id = fields.Many2one(
+        "res.users",
+        string="Key Account Manager",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    team_member_ids = fields.One2many(
+        "kam.team.member", "account_id", string="Account Team"
+    )
+    tier = fields.Selection(TIERS, tracking=True)
+    key_account_since = fields.Date(tracking=True)
+    wallet_estimate = fields.Monetary(
+        string="Customer's Yearly Spend",
+        help="Estimate of what the customer spends per year in our product "
+        "categories, with all its suppliers; gives our share of wallet.",
+    )
+    objectives_fit = fields.Integer(
+        string="Objectives Fit",
+        help="Director's rating from 1 (poor) to 5 (excellent) of how well the "
+        "customer's objectives and ours fit. 0 means not rated.",
+    )
+    assessment_ids = fields.One2many(
+        "kam.position.assessment", "account_id", string="Position Assessments"
+    )
+    history_ids = fields.One2many(
+        "kam.classification.history", "account_id", string="Classification History"
+    )
+
+    # --- classification results (written by the classification run) -------
+    last_run_id = fields.Many2one(
+        "kam.classification.run", string="Last Classification", readonly=True
+    )
+    classified_on = fields.Datetime(readonly=True)
+    revenue = fields.Monetary(readonly=True, help="Net invoiced revenue in the window.")
+    revenue_prev = fields.Monetary(
+        string="Previous Revenue",
+        readonly=True,
+        help="Previous window of equal length.",
+    )
+    revenue_share = fields.Float(
+        string="Revenue Share (%)", readonly=True, digits=(5, 2)
+    )
+    cumulative_share = fields.Float(
+        string="Cumulative Share (%)", readonly=True, digits=(5, 2)
+    )
+    pareto_rank = fields.Integer(string="Revenue Rank", readonly=True)
+    pareto_class = fields.Selection(PARETO_CLASSES, readonly=True, index=True)
+    invoice_count = fields.Integer(string="Invoices", readonly=True)
+    last_invoice_date = fields.Date(readonly=True)
+    recency_days = fields.Integer(string="Days Since Last Invoice", readonly=True)
+    rfm_recency = fields.Integer(string="R", readonly=True)
+    rfm_frequency = fields.Integer(string="F", readonly=True)
+    rfm_monetary = fields.Integer(string="M", readonly=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
+    growth_pct = fields.Float(string="Growth (%)", readonly=True, digits=(16, 1))
+    margin_pct = fields.Float(string="Gross Margin (%)", readonly=True, digits=(16, 1))
+    share_of_wallet_pct = fields.Float(
+        string="Share of Wallet (%)", readonly=True, digits=(5, 1)
+    )
+    volume_score = fields.Float(readonly=True, digits=(5, 1))
+    growth_score = fields.Float(readonly=True, digits=(5, 1))
+    share_of_wallet_score = fields.Float(readonly=True, digits=(5, 1))
+    profitability_score = fields.Float(readonly=True, digits=(5, 1))
+    objectives_fit_score = fields.Float(readonly=True, digits=(5, 1))
+    potential_score = fields.Float(
+        string="Account Potential", readonly=True, digits=(5, 1), aggregator="avg"
+    )
+    position_score = fields.Float(
+        string="Supplier Position", readonly=True, digits=(5, 1), aggregator="avg"
+    )
+    missing_components = fields.Char(
+        readonly=True, help="Potential components that could not be computed."
+    )
+    has_position = fields.Boolean(
+        string="Position Assessed", readonly=True, help="At least one assessment."
+    )
+    quadrant = fields.Selection(QUADRANTS, readonly=True, index=True, tracking=True)
+    strategy = fields.Text(string="Recommended Strategy", compute="_compute_strategy")
+    score_explanation = fields.Text(string="Why", compute="_compute_score_explanation")
+
+    # --- director's lock of the quadrant ----------------------------------
+    quadrant_locked = fields.Boolean(string="Quadrant Locked", tracking=True)
+    lock_reason = fields.Text(string="Lock Reason")
+    can_manage = fields.Boolean(compute="_compute_can_manage")
+
+    _sql_constraints = [
+        (
+            "partner_company_unique",
+            "unique(partner_id, company_id)",
+            "A customer has one key-account record per company.",
+        )
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.model
+    def _strategy_texts(self):
+        return {
+            "invest": _(
+                "Invest: the mine of future growth. Build an integration and "
+                "interdependence relationship with many joint initiatives; keep "
+                "few accounts in this quadrant."
+            ),
+            "selective": _(
+                "Selective investment: attractive but our position is weak. Invest "
+                "only where the expected return over three years is best (make "
+                "projections); track sales volume, share of customer and "
+                "relationship quality."
+            ),
+            "maintain": _(
+                "Maintain: a cash cow. Keep the margin as long as possible and do "
+                "not lose weight in the customer."
+            ),
+            "milk": _(
+                "Milk: not really a key account. Keep a basic relationship and "
+                "maximise profitability."
+            ),
+        }
+
+    @api.depends("quadrant")
+    def _compute_strategy(self):
+        texts = self._strategy_texts()
+        for account in self:
+            account.strategy = texts.get(account.quadrant, False)
+
+    @api.depends(
+        "potential_score",
+        "position_score",
+        "quadrant",
+        "quadrant_locked",
+        "classified_on",
+    )
+    def _compute_score_explanation(self):
+        for account in self:
+            account.score_explanation = account._explain_scores()
+
+    def _explain_scores(self):
+        self.ensure_one()
+        if not self.classified_on:
+            return _("Not classified yet: run the classification.")
+        company = self.company_id
+        parts = []
+        missing_keys = set((self.missing_components or "").split(","))
+        components = [
+            ("volume", _("business volume"), self.volume_score),
+            ("growth", _("growth"), self.growth_score),
+            ("share_of_wallet", _("share of wallet"), self.share_of_wallet_score),
+            ("profitability", _("profitability"), self.profitability_score),
+            ("objectives_fit", _("objectives fit"), self.objectives_fit_score),
+        ]
+        weights = {key: company[fname] for key, fname in WEIGHT_FIELDS.items()}
+        used = [
+            _(
+                "%(name)s %(score).0f (weight %(weight).0f)",
+                name=name,
+                score=score,
+                weight=weights[key],
+            )
+            for key, name, score in components
+            if key not in missing_keys and weights[key] > 0
+        ]
+        missing = [
+            name
+            for key, name, _score in components
+            if key in missing_keys and weights[key] > 0
+        ]
+        if used:
+            parts.append(
+                _(
+                    "Account potential %(score).0f/100 from %(parts)s.",
+                    score=self.potential_score,
+                    parts=", ".join(used),
+                )
+            )
+        if missing:
+            parts.append(
+                _("Not available, left out: %(parts)s.", parts=", ".join(missing))
+            )
+        if self.has_position:
+            parts.append(
+                _(
+                    "Supplier position %(score).0f/100 from the latest assessment "
+                    "of each criterion.",
+                    score=self.position_score,
+                )
+            )
+        else:
+            parts.append(
+                _("No supplier position assessment yet: no quadrant can be given.")
+            )
+        if self.quadrant:
+            parts.append(
+                _(
+                    "Quadrant %(quadrant)s: potential %(pot_level)s (threshold "
+                    "%(pot_threshold).0f) and position %(pos_level)s (threshold "
+                    "%(pos_threshold).0f).",
+                    quadrant=dict(
+                        self._fields["quadrant"]._description_selection(self.env)
+                    )[self.quadrant],
+                    pot_level=_("high")
+                    if self.potential_score >= company.kam_potential_threshold
+                    else _("low"),
+                    pot_threshold=company.kam_potential_threshold,
+                    pos_level=_("strong")
+                    if self.position_score >= company.kam_position_threshold
+                    else _("weak"),
+                    pos_threshold=company.kam_position_threshold,
+                )
+            )
+        if self.quadrant_locked:
+            parts.append(
+                _(
+                    "The quadrant is locked by a director (%(reason)s): the "
+                    "classification leaves it as it is.",
+                    reason=self.lock_reason or _("no reason given"),
+                )
+            )
+        return "\n".join(parts)
+
+    def _compute_can_manage(self):
+        is_director = self.env.user.has_group("kam_management.group_kam_manager")
+        for account in self:
+            account.can_manage = is_director
+
+    # ------------------------------------------------------------------
+    # Constraints and protection of the director's fields
+    # ------------------------------------------------------------------
+    @api.constrains("objectives_fit")
+    def _check_objectives_fit(self):
+        for account in self:
+            if account.objectives_fit and not 1 <= account.objectives_fit <= 5:
+                raise ValidationError(
+                    _(
+                        "The objectives fit rating must be between 1 and 5 "
+                        "(got %(rating)s).",
+                        rating=account.objectives_fit,
+                    )
+                )
+
+    @api.constrains("wallet_estimate")
+    def _check_wallet_estimate(self):
+        for account in self:
+            if account.wallet_estimate < 0:
+                raise ValidationError(
+                    _("The customer's yearly spend cannot be negative.")
+                )
+
+    @api.constrains("quadrant_locked", "lock_reason", "quadrant")
+    def _check_lock(self):
+        for account in self:
+            if account.quadrant_locked and not account.quadrant:
+                raise ValidationError(
+                    _("Only an account with a quadrant can have its quadrant locked.")
+                )
+            if account.quadrant_locked and not (account.lock_reason or "").strip():
+                raise ValidationError(
+                    _(
+                        "Say why the quadrant of %(account)s is locked.",
+                        account=account.display_name,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_partner(self):
+        for account in self:
+            if account.partner_id != account.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Key accounts are managed at the level of the company: use "
+                        "%(commercial)s instead of %(contact)s.",
+                        commercial=account.partner_id.commercial_partner_id.display_name,
+                        contact=account.partner_id.display_name,
+                    )
+                )
+
+    def _check_director_fields(self, fnames):
+        protected = DIRECTOR_FIELDS.intersection(fnames)
+        if (
+            protected
+            and not self.env.su
+            and not self.env.user.has_group("kam_management.group_kam_manager")
+        ):
+            names = ", ".join(sorted(self._fields[f].string for f in protected))
+            raise AccessError(
+                _(
+                    "Only a Key Account Director can change: %(fields)s.",
+                    fields=names,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_director_fields(vals)
+            if vals.get("is_key_account") and not vals.get("key_account_since"):
+                vals["key_account_since"] = fields.Date.context_today(self)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_director_fields(vals)
+        if vals.get("is_key_account") and "key_account_since" not in vals:
+            todo = self.filtered(lambda a: not a.key_account_since)
+            if todo:
+                super(KamAccount, todo).write(
+                    {"key_account_since": fields.Date.context_today(self)}
+                )
+        if "quadrant_locked" in vals and not vals["quadrant_locked"]:
+            vals.setdefault("lock_reason", False)
+        return super().write(vals)
+
+    @api.onchange("kam_user_id")
+    def _onchange_kam_user_id(self):
+        user = self.kam_user_id
+        if not user or not self.is_key_account:
+            return None
+        limit = self.company_id.kam_max_accounts_per_kam
+        count = self.search_count(
+            [
+                ("kam_user_id", "=", user.id),
+                ("is_key_account", "=", True),
+                ("company_id", "=", self.company_id.id),
+                ("id", "!=", self._origin.id or 0),
+            ]
+        )
+        if count + 1 > limit:
+            return {
+                "warning": {
+                    "title": _("Too many key accounts"),
+                    "message": _(
+                        "%(kam)s would manage %(count)s key accounts; the "
+                        "recommended maximum is %(limit)s.",
+                        kam=user.name,
+                        count=count + 1,
+                        limit=limit,
+                    ),
+                }
+            }
+        return None
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_lock_quadrant(self):
+        for account in self:
+            if not account.quadrant:
+                raise UserError(
+                    _(
+                        "%(account)s has no quadrant to lock yet.",
+                        account=account.display_name,
+                    )
+                )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Lock Quadrant"),
+            "res_model": "kam.account",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("kam_management.view_kam_account_lock_form").id, "form")
+            ],
+            "target": "new",
+            "context": {"default_quadrant_locked": True},
+        }
+
+    def action_confirm_lock(self):
+        self.write({"quadrant_locked": True, "lock_reason": self.lock_reason})
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_unlock_quadrant(self):
+        self.write({"quadrant_locked": False})
+
+    def action_view_partner_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+        ]
+        action["context"] = {"create": False}
+        return action

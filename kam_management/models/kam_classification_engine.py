@@ -1,0 +1,529 @@
+"""Odoo side of the classification: read in SQL, score in pandas, write in batch.
+
+The maths lives in the pure :mod:`kam_scoring` package; this model only
+gathers one company's figures in one aggregated query, hands them to
+:func:`kam_scoring.classify` and writes the results back with set-based SQL.
+New scorers plug in by registering with :func:`kam_scoring.register_scorer`
+and extending :meth:`KamClassificationEngine._result_fields`.
+"""
+
+import io
+import logging
+
+import numpy as np
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from kam_scoring import classify, position_scores
+
+_logger = logging.getLogger(__name__)
+
+# Result columns of the engine written as they are on kam.account.
+ENGINE_FIELDS = (
+    "revenue_share",
+    "cumulative_share",
+    "pareto_rank",
+    "pareto_class",
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "rfm_segment",
+    "growth_pct",
+    "margin_pct",
+    "share_of_wallet_pct",
+    "volume_score",
+    "growth_score",
+    "share_of_wallet_score",
+    "profitability_score",
+    "objectives_fit_score",
+    "potential_score",
+    "position_score",
+    "quadrant",
+)
+COMPONENT_KEYS = {
+    "volume_score": "volume",
+    "growth_score": "growth",
+    "share_of_wallet_score": "share_of_wallet",
+    "profitability_score": "profitability",
+    "objectives_fit_score": "objectives_fit",
+}
+
+
+class KamClassificationEngine(models.AbstractModel):
+    _name = "kam.classification.engine"
+    _description = "Key Account Classification Engine"
+
+    # ------------------------------------------------------------------
+    # Extension points
+    # ------------------------------------------------------------------
+    @api.model
+    def _result_fields(self):
+        """kam.account fields written from the engine's columns of the same name.
+
+        Modules adding a scorer extend this list with their own fields.
+        """
+        return list(ENGINE_FIELDS)
+
+    @api.model
+    def _cost_sql(self, company):
+        """SQL cost of one invoice line: quantity times the product's cost.
+
+        Override to use a better cost source (e.g. landed or purchase costs).
+        """
+        return SQL(
+            "l.quantity * (pp.standard_price ->> %s)::numeric",
+            str(company.id),
+        )
+
+    # ------------------------------------------------------------------
+    # The run
+    # ------------------------------------------------------------------
+    @api.model
+    def _run(self, company, run, config):
+        today = fields.Date.context_today(self)
+        start = (
+            today - relativedelta(months=config.window_months) + relativedelta(days=1)
+        )
+        prev_start = start - relativedelta(months=config.window_months)
+        self.env.flush_all()
+
+        figures = self._read_figures(company, prev_start, start, today)
+        self._create_missing_accounts(company, figures.index)
+        accounts = self._read_accounts(company)
+        frame = self._build_frame(company, figures, accounts, today)
+        result = classify(frame, config)
+        result = self._apply_locks(result, accounts)
+        moves = self._moves(result, accounts)
+        nominated = self._nominations(company, result, accounts, moves)
+
+        self._write_results(company, run, result, accounts)
+        self._write_history(company, run, result, accounts, moves, nominated)
+        self.env["kam.account"].invalidate_model()
+        if nominated:
+            self._nominate(nominated)
+        notified = self._notify_kams(result, accounts, moves)
+
+        counts_class = result["pareto_class"].value_counts()
+        counts_quadrant = result["quadrant"].value_counts()
+        return {
+            "window_start": start,
+            "window_end": today,
+            "account_count": len(result),
+            "count_a": int(counts_class.get("a", 0)),
+            "count_b": int(counts_class.get("b", 0)),
+            "count_c": int(counts_class.get("c", 0)),
+            "count_invest": int(counts_quadrant.get("invest", 0)),
+            "count_selective": int(counts_quadrant.get("selective", 0)),
+            "count_maintain": int(counts_quadrant.get("maintain", 0)),
+            "count_milk": int(counts_quadrant.get("milk", 0)),
+            "count_unplaced": int(result["quadrant"].isna().sum()),
+            "change_count": int(moves.sum()),
+            "locked_count": int(accounts["quadrant_locked"].sum()),
+            "nominated_count": len(nominated),
+            "notified_count": notified,
+            "warnings": self._warnings(company, accounts) or False,
+        }
+
+    # ------------------------------------------------------------------
+    # Reading
+    # ------------------------------------------------------------------
+    @api.model
+    def _read_figures(self, company, prev_start, start, end):
+        """Revenue, cost, frequency and recency per commercial partner, one pass.
+
+        Posted customer invoices and credit notes of ``company`` dated in the
+        current window or the previous one, in company currency; credit notes
+        count negative; archived customers are left out.
+        """
+        query = SQL(
+            """
+            WITH moves AS (
+                SELECT m.commercial_partner_id AS partner_id,
+                       m.move_type,
+                       m.invoice_date,
+                       m.invoice_date >= %(start)s AS is_current,
+                       SUM(-l.balance) AS amount,
+                       SUM(%(cost)s * CASE WHEN m.move_type = 'out_refund'
+                                           THEN -1 ELSE 1 END) AS cost
+                  FROM account_move m
+                  JOIN account_move_line l
+                    ON l.move_id = m.id AND l.display_type = 'product'
+             LEFT JOIN product_product pp ON pp.id = l.product_id
+                 WHERE m.company_id = %(company)s
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date BETWEEN %(prev_start)s AND %(end)s
+              GROUP BY m.id
+            )
+            SELECT mv.partner_id,
+                   COALESCE(SUM(mv.amount) FILTER (WHERE mv.is_current), 0),
+                   COALESCE(SUM(mv.amount) FILTER (WHERE NOT mv.is_current), 0),
+                   SUM(mv.cost) FILTER (WHERE mv.is_current),
+                   COUNT(*) FILTER (
+                       WHERE mv.is_current AND mv.move_type = 'out_invoice'),
+                   MAX(mv.invoice_date) FILTER (
+                       WHERE mv.is_current AND mv.move_type = 'out_invoice')
+              FROM moves mv
+              JOIN res_partner p ON p.id = mv.partner_id AND p.active
+          GROUP BY mv.partner_id
+            """,
+            start=start,
+            prev_start=prev_start,
+            end=end,
+            company=company.id,
+            cost=self._cost_sql(company),
+        )
+        self.env.cr.execute(query)
+        columns = [
+            "partner_id",
+            "revenue",
+            "revenue_prev",
+            "cost",
+            "invoice_count",
+            "last_invoice_date",
+        ]
+        frame = pd.DataFrame(self.env.cr.fetchall(), columns=columns)
+        frame = frame.set_index("partner_id")
+        for column in ("revenue", "revenue_prev", "cost"):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        frame["invoice_count"] = frame["invoice_count"].astype(int)
+        frame["last_invoice_date"] = pd.to_datetime(frame["last_invoice_date"])
+        return frame
+
+    @api.model
+    def _create_missing_accounts(self, company, partner_ids):
+        if not len(partner_ids):
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO kam_account (partner_id, company_id, is_key_account,
+                                         quadrant_locked, has_position,
+                                         create_uid, create_date,
+                                         write_uid, write_date)
+                SELECT pid, %(company)s, FALSE, FALSE, FALSE,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(partners)s::int[]) AS pid
+                ON CONFLICT (partner_id, company_id) DO NOTHING
+                """,
+                company=company.id,
+                uid=self.env.uid,
+                partners=[int(p) for p in partner_ids],
+            )
+        )
+
+    @api.model
+    def _read_accounts(self, company):
+        """The company's accounts of active customers, with their inputs."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.partner_id, a.id, a.pareto_class, a.quadrant,
+                       COALESCE(a.quadrant_locked, FALSE), a.wallet_estimate,
+                       a.objectives_fit, a.kam_user_id,
+                       COALESCE(a.is_key_account, FALSE)
+                  FROM kam_account a
+                  JOIN res_partner p ON p.id = a.partner_id AND p.active
+                 WHERE a.company_id = %s
+                """,
+                company.id,
+            )
+        )
+        columns = [
+            "partner_id",
+            "account_id",
+            "pareto_class",
+            "quadrant",
+            "quadrant_locked",
+            "wallet_estimate",
+            "objectives_fit",
+            "kam_user_id",
+            "is_key_account",
+        ]
+        accounts = pd.DataFrame(self.env.cr.fetchall(), columns=columns)
+        accounts = accounts.set_index("partner_id").sort_index()
+        accounts["quadrant_locked"] = accounts["quadrant_locked"].astype(bool)
+        accounts["is_key_account"] = accounts["is_key_account"].astype(bool)
+        return accounts
+
+    @api.model
+    def _read_positions(self, company):
+        """Supplier position per account, from the latest assessment per criterion."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT s.id, s.account_id, s.criterion_id, c.weight, s.score, s.date
+                  FROM kam_position_assessment s
+                  JOIN kam_position_criterion c ON c.id = s.criterion_id AND c.active
+                  JOIN kam_account a ON a.id = s.account_id
+                 WHERE a.company_id = %s
+                """,
+                company.id,
+            )
+        )
+        assessments = pd.DataFrame(
+            self.env.cr.fetchall(),
+            columns=["id", "account_id", "criterion_id", "weight", "score", "date"],
+        )
+        assessments["date"] = pd.to_datetime(assessments["date"])
+        return position_scores(assessments)
+
+    @api.model
+    def _build_frame(self, company, figures, accounts, today):
+        frame = accounts[["wallet_estimate", "objectives_fit"]].join(figures)
+        frame["revenue"] = frame["revenue"].fillna(0.0)
+        frame["revenue_prev"] = frame["revenue_prev"].fillna(0.0)
+        frame["invoice_count"] = frame["invoice_count"].fillna(0).astype(int)
+        frame["days_since_last"] = (
+            pd.Timestamp(today) - frame["last_invoice_date"]
+        ).dt.days
+        frame["wallet_estimate"] = (
+            pd.to_numeric(frame["wallet_estimate"], errors="coerce")
+            .astype(float)
+            .where(lambda s: s > 0)
+        )
+        frame["objectives_fit"] = (
+            pd.to_numeric(frame["objectives_fit"], errors="coerce")
+            .astype(float)
+            .where(lambda s: s.between(1, 5))
+        )
+        positions = self._read_positions(company)
+        frame["position_score"] = accounts["account_id"].map(positions).astype(float)
+        return frame
+
+    # ------------------------------------------------------------------
+    # Decisions on the results
+    # ------------------------------------------------------------------
+    @api.model
+    def _apply_locks(self, result, accounts):
+        """Locked accounts keep the quadrant a director chose."""
+        locked = accounts["quadrant_locked"].reindex(result.index, fill_value=False)
+        result = result.copy()
+        result["quadrant"] = result["quadrant"].astype(object)
+        result.loc[locked, "quadrant"] = accounts.loc[locked[locked].index, "quadrant"]
+        return result
+
+    @api.model
+    def _moves(self, result, accounts):
+        """Boolean series: the class or the quadrant of the account changed."""
+        before_class = accounts["pareto_class"].reindex(result.index)
+        before_quadrant = accounts["quadrant"].reindex(result.index)
+        class_moved = before_class.fillna("") != result["pareto_class"].fillna("")
+        quadrant_moved = before_quadrant.fillna("") != result["quadrant"].fillna("")
+        return class_moved | quadrant_moved
+
+    @api.model
+    def _nominations(self, company, result, accounts, moves):
+        """Accounts that moved into class A and become key accounts (setting)."""
+        if not company.kam_auto_nominate:
+            return []
+        into_a = (
+            moves
+            & (result["pareto_class"] == "a")
+            & (accounts["pareto_class"].reindex(result.index) != "a")
+            & ~accounts["is_key_account"].reindex(result.index, fill_value=False)
+        )
+        return accounts.loc[into_a[into_a].index, "account_id"].astype(int).tolist()
+
+    # ------------------------------------------------------------------
+    # Writing
+    # ------------------------------------------------------------------
+    @api.model
+    def _copy_frame(self, table, frame):
+        """COPY a frame into a fresh temporary table typed like its columns."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE %s (%s) ON COMMIT DROP",
+                SQL.identifier(table),
+                SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(name), SQL(sql_type))
+                    for name, sql_type in frame.attrs["sql_types"].items()
+                ),
+            )
+        )
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
+        buffer.seek(0)
+        cr._obj.copy_expert(
+            f"COPY \"{table}\" FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+        )
+
+    @api.model
+    def _write_results(self, company, run, result, accounts):
+        Account = self.env["kam.account"]
+        names = self._result_fields()
+        out = pd.DataFrame(index=result.index)
+        out["id"] = accounts["account_id"].reindex(result.index).astype(int)
+        for name in names:
+            out[name] = result[name]
+        out["revenue"] = result["revenue"].round(2)
+        out["revenue_prev"] = result["revenue_prev"].round(2)
+        out["invoice_count"] = result["invoice_count"].astype(int)
+        out["last_invoice_date"] = result["last_invoice_date"].dt.strftime("%Y-%m-%d")
+        out["recency_days"] = result["days_since_last"].astype("Int64")
+        out["has_position"] = result["position_score"].notna()
+        missing = pd.Series("", index=result.index)
+        for column, key in COMPONENT_KEYS.items():
+            missing = missing.where(
+                result[column].notna(), missing + np.where(missing == "", "", ",") + key
+            )
+        out["missing_components"] = missing.replace("", None)
+        for name in out.columns:
+            field = Account._fields.get(name)
+            if field is not None and field.type == "integer":
+                out[name] = out[name].astype("Int64")
+        out.attrs["sql_types"] = {
+            name: Account._fields[name].column_type[1] for name in out.columns
+        }
+        self._copy_frame("kam_result", out)
+        columns = [c for c in out.columns if c != "id"]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE kam_account a
+                   SET %(assignments)s,
+                       last_run_id = %(run)s,
+                       classified_on = %(date)s,
+                       write_uid = %(uid)s,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM kam_result t
+                 WHERE a.id = t.id
+                """,
+                assignments=SQL(", ").join(
+                    SQL("%s = t.%s", SQL.identifier(c), SQL.identifier(c))
+                    for c in columns
+                ),
+                run=run.id,
+                date=run.date_start,
+                uid=self.env.uid,
+            )
+        )
+
+    @api.model
+    def _write_history(self, company, run, result, accounts, moves, nominated):
+        moved = result[moves]
+        if moved.empty:
+            return
+        before = accounts.reindex(moved.index)
+        history = pd.DataFrame(
+            {
+                "account_id": before["account_id"].astype(int),
+                "company_id": company.id,
+                "run_id": run.id,
+                "date": fields.Datetime.to_string(run.date_start),
+                "pareto_class_from": before["pareto_class"],
+                "pareto_class_to": moved["pareto_class"],
+                "quadrant_from": before["quadrant"],
+                "quadrant_to": moved["quadrant"],
+                "potential_score": moved["potential_score"].round(2),
+                "position_score": moved["position_score"].round(2),
+                "revenue": moved["revenue"].round(2),
+                "nominated": before["account_id"].isin(nominated),
+                "create_uid": self.env.uid,
+                "write_uid": self.env.uid,
+            }
+        )
+        History = self.env["kam.classification.history"]
+        history.attrs["sql_types"] = {
+            name: History._fields[name].column_type[1] for name in history.columns
+        }
+        self._copy_frame("kam_history_new", history)
+        columns = SQL(", ").join(SQL.identifier(c) for c in history.columns)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO kam_classification_history (%(columns)s,
+                                                        create_date, write_date)
+                SELECT %(columns)s, NOW() AT TIME ZONE 'UTC',
+                       NOW() AT TIME ZONE 'UTC'
+                  FROM kam_history_new
+                """,
+                columns=columns,
+            )
+        )
+        self.env["kam.classification.history"].invalidate_model()
+
+    @api.model
+    def _nominate(self, account_ids):
+        """Flag the accounts that moved into class A (company setting)."""
+        accounts = self.env["kam.account"].browse(account_ids)
+        accounts.write(
+            {
+                "is_key_account": True,
+                "key_account_since": fields.Date.context_today(self),
+            }
+        )
+
+    @api.model
+    def _notify_kams(self, result, accounts, moves):
+        """Tell each KAM, in the account's chatter, that an account moved.
+
+        Only moves into or out of class A and between quadrants are worth a
+        message; they concern a handful of key accounts, not every customer.
+        """
+        before = accounts.reindex(result.index)
+        was_a = before["pareto_class"] == "a"
+        is_a = result["pareto_class"] == "a"
+        quadrant_moved = (
+            before["quadrant"].notna()
+            & result["quadrant"].notna()
+            & (before["quadrant"] != result["quadrant"])
+        )
+        to_notify = (
+            moves & before["kam_user_id"].notna() & ((was_a != is_a) | quadrant_moved)
+        )
+        if not to_notify.any():
+            return 0
+        Account = self.env["kam.account"]
+        classes = dict(Account._fields["pareto_class"]._description_selection(self.env))
+        quadrants = dict(Account._fields["quadrant"]._description_selection(self.env))
+        none = _("none")
+        records = Account.browse(
+            before.loc[to_notify, "account_id"].astype(int).tolist()
+        )
+        rows = result.loc[to_notify]
+        for account, (partner_id, row) in zip(records, rows.iterrows(), strict=True):
+            old = before.loc[partner_id]
+            body = _(
+                "Classification moved this account: class %(class_from)s → "
+                "%(class_to)s, quadrant %(quadrant_from)s → %(quadrant_to)s.",
+                class_from=classes.get(old["pareto_class"], none),
+                class_to=classes.get(row["pareto_class"], none),
+                quadrant_from=quadrants.get(old["quadrant"], none),
+                quadrant_to=quadrants.get(row["quadrant"], none),
+            )
+            account.message_post(
+                body=body,
+                partner_ids=account.kam_user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        return len(records)
+
+    @api.model
+    def _warnings(self, company, accounts):
+        limit = company.kam_max_accounts_per_kam
+        groups = self.env["kam.account"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("is_key_account", "=", True),
+                ("kam_user_id", "!=", False),
+            ],
+            ["kam_user_id"],
+            ["__count"],
+        )
+        return "\n".join(
+            _(
+                "%(kam)s manages %(count)s key accounts (recommended maximum "
+                "%(limit)s).",
+                kam=user.name,
+                count=count,
+                limit=limit,
+            )
+            for user, count in groups
+            if count > limit
+        )

@@ -1,0 +1,188 @@
+import json
+import logging
+import time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+# First key of the PostgreSQL advisory lock taken while a company is classified
+# (the second key is the company id): one run at a time per company.
+RUN_LOCK_KEY = 471_130
+
+
+class KamClassificationRun(models.Model):
+    """One classification of one company's customers: when, how, what came out."""
+
+    _name = "kam.classification.run"
+    _description = "Key Account Classification Run"
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Started by", default=lambda self: self.env.user
+    )
+    trigger = fields.Selection(
+        [("manual", "Classify Now"), ("cron", "Scheduled")], required=True
+    )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        required=True,
+        default="running",
+    )
+    date_start = fields.Datetime(
+        string="Started", required=True, default=fields.Datetime.now
+    )
+    date_end = fields.Datetime(string="Finished")
+    duration = fields.Float(string="Duration (s)", digits=(16, 2))
+    parameters = fields.Text(help="Settings the run used.")
+    window_start = fields.Date()
+    window_end = fields.Date()
+    account_count = fields.Integer(string="Customers")
+    count_a = fields.Integer(string="Class A")
+    count_b = fields.Integer(string="Class B")
+    count_c = fields.Integer(string="Class C")
+    count_invest = fields.Integer(string="Invest")
+    count_selective = fields.Integer(string="Selective Investment")
+    count_maintain = fields.Integer(string="Maintain")
+    count_milk = fields.Integer(string="Milk")
+    count_unplaced = fields.Integer(
+        string="Without Quadrant", help="Customers without a supplier assessment."
+    )
+    change_count = fields.Integer(string="Moves")
+    locked_count = fields.Integer(string="Locked Quadrants")
+    nominated_count = fields.Integer(string="Nominated")
+    notified_count = fields.Integer(string="KAMs Notified")
+    warnings = fields.Text()
+    error = fields.Text()
+    history_ids = fields.One2many(
+        "kam.classification.history", "run_id", string="Account Moves"
+    )
+
+    @api.depends("date_start", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = _(
+                "%(company)s, %(date)s",
+                company=run.company_id.name,
+                date=fields.Datetime.to_string(
+                    fields.Datetime.context_timestamp(run, run.date_start)
+                )[:16]
+                if run.date_start
+                else "",
+            )
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def action_classify_now(self):
+        """Button of the directors: classify the current company now."""
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            raise UserError(
+                _("Only a Key Account Director can run the classification.")
+            )
+        run = self._classify_company(self.env.company, trigger="manual")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    @api.model
+    def _cron_classify(self):
+        """Scheduled entry point: classify every company in turn."""
+        for company in self.env["res.company"].search([]):
+            try:
+                self.with_company(company)._classify_company(company, trigger="cron")
+            except UserError as err:  # another run holds this company
+                _logger.warning("Classification of %s skipped: %s", company.name, err)
+                continue
+            if not self.env.registry.in_test_mode():
+                # One company's results are kept even if the next one fails.
+                self.env.cr.commit()
+
+    def _classify_company(self, company, trigger):
+        """Classify ``company`` and record the run; failures roll back cleanly."""
+        self._acquire_company_lock(company)
+        config = company._kam_classification_config()
+        run = self.sudo().create(
+            {
+                "company_id": company.id,
+                "trigger": trigger,
+                "parameters": json.dumps(
+                    {
+                        "window_months": config.window_months,
+                        "pareto_a": config.pareto_a,
+                        "pareto_b": config.pareto_b,
+                        "weights": dict(config.weights),
+                        "potential_threshold": config.potential_threshold,
+                        "position_threshold": config.position_threshold,
+                        "auto_nominate": company.kam_auto_nominate,
+                    },
+                    indent=1,
+                ),
+            }
+        )
+        started = time.monotonic()
+        try:
+            with self.env.cr.savepoint():
+                # The run writes system results on every account of the company,
+                # whatever the user may read: the trigger was checked above.
+                stats = (
+                    self.env["kam.classification.engine"]
+                    .sudo()
+                    ._run(company, run, config)
+                )
+        except Exception as err:  # noqa: BLE001 - recorded on the run, see below
+            _logger.exception("Classification of %s failed", company.name)
+            self.env.invalidate_all()
+            run.sudo().write(
+                {
+                    "state": "failed",
+                    "error": str(err),
+                    "date_end": fields.Datetime.now(),
+                    "duration": time.monotonic() - started,
+                }
+            )
+            return run
+        run.sudo().write(
+            dict(
+                stats,
+                state="done",
+                date_end=fields.Datetime.now(),
+                duration=time.monotonic() - started,
+            )
+        )
+        return run
+
+    def _acquire_company_lock(self, company):
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [RUN_LOCK_KEY, company.id]
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                _(
+                    "A classification of %(company)s is already running. Wait for "
+                    "it to finish, then look at its result in Classification Runs.",
+                    company=company.name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Reading helpers for views
+    # ------------------------------------------------------------------
+    def action_view_accounts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "kam_management.action_kam_account_all"
+        )
+        action["domain"] = [("last_run_id", "=", self.id)]
+        return action

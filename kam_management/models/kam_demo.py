@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class KamAccountDemo(models.Model):
+    _inherit = "kam.account"
+
+    @api.model
+    def _demo_invoice_customers(self, plan):
+        """Demo data: post invoices so that every class and quadrant shows up.
+
+        ``plan`` maps a partner xml id to ``(amount, invoices, days_ago,
+        previous_amount, product_xmlid)``: the yearly amount spread over
+        ``invoices`` posted invoices, the last one ``days_ago`` days ago, the
+        amount invoiced in the previous year (for growth) and the product sold
+        (its cost gives the margin).
+        """
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for xmlid, (amount, count, days_ago, previous, product_xmlid) in plan.items():
+            partner = self.env.ref(xmlid)
+            product = self.env.ref(product_xmlid)
+            for index in range(count):
+                vals_list.append(
+                    self._demo_invoice_vals(
+                        partner,
+                        product,
+                        today - timedelta(days=days_ago + index * 25),
+                        amount / count,
+                    )
+                )
+            if previous:
+                vals_list.append(
+                    self._demo_invoice_vals(
+                        partner, product, today - timedelta(days=400), previous
+                    )
+                )
+        moves = self.env["account.move"].create(vals_list)
+        moves.action_post()
+        return True
+
+    @api.model
+    def _demo_invoice_vals(self, partner, product, date, amount):
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": date,
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": round(amount / product.lst_price, 2),
+                        "price_unit": product.lst_price,
+                        "tax_ids": [],
+                    }
+                )
+            ],
+        }
+
+    @api.model
+    def _demo_classify(self):
+        self.env["kam.classification.run"]._classify_company(
+            self.env.company, trigger="manual"
+        )
+        return True

@@ -1,0 +1,48 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class KamPositionAssessment(models.Model):
+    """A dated 1-5 rating of one supplier-position criterion for an account."""
+
+    _name = "kam.position.assessment"
+    _description = "Supplier Position Assessment"
+    _order = "date desc, id desc"
+
+    account_id = fields.Many2one(
+        "kam.account", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    criterion_id = fields.Many2one(
+        "kam.position.criterion",
+        required=True,
+        ondelete="restrict",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    score = fields.Integer(required=True, help="1 (very weak) to 5 (very strong).")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assessed by",
+        required=True,
+        default=lambda self: self.env.user,
+    )
+    note = fields.Char()
+
+    @api.constrains("score")
+    def _check_score(self):
+        for assessment in self:
+            if not 1 <= assessment.score <= 5:
+                raise ValidationError(
+                    _(
+                        "An assessment score must be between 1 and 5 (got %(score)s).",
+                        score=assessment.score,
+                    )
+                )
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for assessment in self:
+            if assessment.date > today:
+                raise ValidationError(_("An assessment cannot be dated in the future."))

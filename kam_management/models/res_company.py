@@ -1,0 +1,131 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from kam_scoring import ClassificationConfig, config_problems
+
+# Company field holding the weight of each potential component.
+WEIGHT_FIELDS = {
+    "volume": "kam_weight_volume",
+    "growth": "kam_weight_growth",
+    "share_of_wallet": "kam_weight_share_of_wallet",
+    "profitability": "kam_weight_profitability",
+    "objectives_fit": "kam_weight_objectives_fit",
+}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kam_window_months = fields.Integer(
+        string="Classification Window (months)",
+        default=12,
+        help="Revenue, frequency and recency are measured over this rolling "
+        "window; growth compares it with the previous window of equal length.",
+    )
+    kam_pareto_a = fields.Float(
+        string="Class A up to (%)",
+        default=80.0,
+        help="Customers whose cumulative revenue share is within this "
+        "percentage are class A.",
+    )
+    kam_pareto_b = fields.Float(string="Class B up to (%)", default=95.0)
+    kam_weight_volume = fields.Float(string="Weight: Business Volume", default=30.0)
+    kam_weight_growth = fields.Float(string="Weight: Growth", default=20.0)
+    kam_weight_share_of_wallet = fields.Float(
+        string="Weight: Share of Wallet", default=15.0
+    )
+    kam_weight_profitability = fields.Float(
+        string="Weight: Profitability", default=20.0
+    )
+    kam_weight_objectives_fit = fields.Float(
+        string="Weight: Objectives Fit", default=15.0
+    )
+    kam_potential_threshold = fields.Float(
+        string="High Potential from",
+        default=50.0,
+        help="Accounts with an account potential (0-100) at or above this "
+        "value are high-potential accounts.",
+    )
+    kam_position_threshold = fields.Float(
+        string="Strong Position from",
+        default=50.0,
+        help="Accounts with a supplier position (0-100) at or above this "
+        "value are accounts where our position is strong.",
+    )
+    kam_auto_nominate = fields.Boolean(
+        string="Nominate Class A Customers",
+        help="When a customer moves into Pareto class A, the classification "
+        "flags it as a key account.",
+    )
+    kam_max_accounts_per_kam = fields.Integer(string="Key Accounts per KAM", default=4)
+
+    def _kam_classification_config(self):
+        """The scoring configuration of this company (pure engine object)."""
+        self.ensure_one()
+        return ClassificationConfig(
+            window_months=self.kam_window_months,
+            pareto_a=self.kam_pareto_a,
+            pareto_b=self.kam_pareto_b,
+            weights={key: self[fname] for key, fname in WEIGHT_FIELDS.items()},
+            potential_threshold=self.kam_potential_threshold,
+            position_threshold=self.kam_position_threshold,
+        )
+
+    def _kam_problem_message(self, code, params):
+        labels = {
+            "volume": _("Business Volume"),
+            "growth": _("Growth"),
+            "share_of_wallet": _("Share of Wallet"),
+            "profitability": _("Profitability"),
+            "objectives_fit": _("Objectives Fit"),
+            "potential": _("High Potential from"),
+            "position": _("Strong Position from"),
+        }
+        messages = {
+            "window_not_positive": _(
+                "The classification window must be at least one month (got %(months)s)."
+            ),
+            "pareto_out_of_range": _(
+                "Pareto thresholds must be between 0 and 100%% (got %(value)s)."
+            ),
+            "pareto_order": _(
+                "The class A threshold (%(a)s%%) must be lower than the class B "
+                "threshold (%(b)s%%)."
+            ),
+            "weight_negative": _(
+                "The weight of %(component)s cannot be negative (got %(weight)s)."
+            ),
+            "weights_all_zero": _(
+                "At least one account potential weight must be greater than zero."
+            ),
+            "weight_unknown": _("Unknown account potential component %(component)s."),
+            "threshold_out_of_range": _(
+                "%(name)s must be between 0 and 100 (got %(value)s)."
+            ),
+        }
+        values = dict(params)
+        for key in ("component", "name"):
+            if key in values:
+                values[key] = labels.get(values[key], values[key])
+        return messages[code] % values
+
+    @api.constrains(
+        "kam_window_months",
+        "kam_pareto_a",
+        "kam_pareto_b",
+        "kam_potential_threshold",
+        "kam_position_threshold",
+        "kam_max_accounts_per_kam",
+        *WEIGHT_FIELDS.values(),
+    )
+    def _check_kam_settings(self):
+        for company in self:
+            problems = config_problems(company._kam_classification_config())
+            if problems:
+                raise ValidationError(
+                    "\n".join(company._kam_problem_message(*p) for p in problems)
+                )
+            if company.kam_max_accounts_per_kam < 1:
+                raise ValidationError(
+                    _("A KAM must be able to manage at least one key account.")
+                )

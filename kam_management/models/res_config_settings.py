@@ -1,0 +1,38 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    kam_window_months = fields.Integer(
+        related="company_id.kam_window_months", readonly=False
+    )
+    kam_pareto_a = fields.Float(related="company_id.kam_pareto_a", readonly=False)
+    kam_pareto_b = fields.Float(related="company_id.kam_pareto_b", readonly=False)
+    kam_weight_volume = fields.Float(
+        related="company_id.kam_weight_volume", readonly=False
+    )
+    kam_weight_growth = fields.Float(
+        related="company_id.kam_weight_growth", readonly=False
+    )
+    kam_weight_share_of_wallet = fields.Float(
+        related="company_id.kam_weight_share_of_wallet", readonly=False
+    )
+    kam_weight_profitability = fields.Float(
+        related="company_id.kam_weight_profitability", readonly=False
+    )
+    kam_weight_objectives_fit = fields.Float(
+        related="company_id.kam_weight_objectives_fit", readonly=False
+    )
+    kam_potential_threshold = fields.Float(
+        related="company_id.kam_potential_threshold", readonly=False
+    )
+    kam_position_threshold = fields.Float(
+        related="company_id.kam_position_threshold", readonly=False
+    )
+    kam_auto_nominate = fields.Boolean(
+        related="company_id.kam_auto_nominate", readonly=False
+    )
+    kam_max_accounts_per_kam = fields.Integer(
+        related="company_id.kam_max_accounts_per_kam", readonly=False
+    )

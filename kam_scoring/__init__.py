@@ -1,0 +1,68 @@
+"""Key account scoring: Pareto classes, RFM, potential, position and quadrants.
+
+Pure pandas/numpy; the Odoo layer gathers one row per account, calls
+:func:`classify` and stores the result.
+"""
+
+from .config import (
+    DEFAULT_WEIGHTS,
+    POTENTIAL_COMPONENTS,
+    ClassificationConfig,
+    ConfigError,
+    config_problems,
+    validate_config,
+)
+from .engine import (
+    INPUT_COLUMNS,
+    ParetoScorer,
+    PotentialScorer,
+    QuadrantScorer,
+    RfmScorer,
+    Scorer,
+    classify,
+    order_scorers,
+    register_scorer,
+    registered_scorers,
+    unregister_scorer,
+)
+from .matrix import QUADRANTS, quadrants
+from .pareto import PARETO_COLUMNS, pareto_classes
+from .position import latest_assessments, position_scores
+from .potential import COMPONENT_COLUMNS, potential_components, potential_score
+from .rfm import RFM_COLUMNS, RFM_SEGMENTS, quintile_scores, rfm_scores
+
+__version__ = "18.0.1.0.0"
+
+__all__ = [
+    "COMPONENT_COLUMNS",
+    "DEFAULT_WEIGHTS",
+    "INPUT_COLUMNS",
+    "PARETO_COLUMNS",
+    "POTENTIAL_COMPONENTS",
+    "QUADRANTS",
+    "RFM_COLUMNS",
+    "RFM_SEGMENTS",
+    "ClassificationConfig",
+    "ConfigError",
+    "ParetoScorer",
+    "PotentialScorer",
+    "QuadrantScorer",
+    "RfmScorer",
+    "Scorer",
+    "__version__",
+    "classify",
+    "config_problems",
+    "latest_assessments",
+    "order_scorers",
+    "pareto_classes",
+    "position_scores",
+    "potential_components",
+    "potential_score",
+    "quadrants",
+    "quintile_scores",
+    "register_scorer",
+    "registered_scorers",
+    "rfm_scores",
+    "unregister_scorer",
+    "validate_config",
+]

@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""Developer entry points: a private PostgreSQL, a demo Odoo and the Odoo tests.
+
+    python3 scripts/kam_dev.py run        # demo database, Odoo on localhost:8069
+    python3 scripts/kam_dev.py odoo-test  # install the addons and run their tests
+    python3 scripts/kam_dev.py pg-start   # only start the private PostgreSQL
+
+Database server, in this order:
+1. an Odoo configuration file given with ``--config`` or ``ODOO_RC``;
+2. the usual libpq variables (``PGHOST``, ``PGPORT``, ``PGUSER``, ``PGPASSWORD``);
+3. otherwise an embedded private server, created on first use from the
+   PostgreSQL server binaries found on ``PATH`` or in ``/usr/lib/postgresql``
+   (or the ``pgserver`` package from PyPI), listening on 127.0.0.1 only.
+
+Odoo 18.0 is found when ``import odoo`` works or ``ODOO_SRC`` points at its
+source tree (the folder holding ``odoo-bin``).
+"""
+
+import argparse
+import configparser
+import glob
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ("kam_management",)
+DEMO_DB = "kam_demo"
+PG_PORT = int(os.environ.get("KAM_PG_PORT", "54329"))
+PG_ROLE = "kam"
+
+GET_ODOO = """Odoo 18.0 is not installed for this Python ({python}).
+Install it the way Odoo documents it, then run this command again:
+  git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git ../odoo
+  {python} -m pip install -r ../odoo/requirements.txt
+  export ODOO_SRC=$PWD/../odoo
+(or the 18.0 nightly from https://nightly.odoo.com, or `pip install -e ../odoo`)."""
+
+
+# --------------------------------------------------------------------------
+# Odoo
+# --------------------------------------------------------------------------
+def odoo_command():
+    """Return the argv prefix that starts Odoo 18, or None when it is missing."""
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        bin_ = Path(src) / "odoo-bin"
+        return [sys.executable, str(bin_)] if bin_.is_file() else None
+    probe = subprocess.run(
+        [sys.executable, "-c", "import odoo.release as r; print(r.serie)"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
+    )
+    if probe.returncode == 0 and probe.stdout.strip() == "18.0":
+        return [sys.executable, "-m", "odoo"]
+    return None
+
+
+def odoo_missing_reason():
+    return (
+        "Odoo 18.0 is not importable and ODOO_SRC is unset: install Odoo 18.0 "
+        "(README, 'Installing Odoo 18') to run the Odoo tests"
+    )
+
+
+def addons_path():
+    return str(ROOT)
+
+
+def python_env():
+    """Environment where the pure scoring package is importable by Odoo."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+# --------------------------------------------------------------------------
+def _pg_bindir():
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    if candidates:
+        return Path(candidates[0]).parent
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+def _ensure_role(admin):
+    import psycopg2  # noqa: PLC0415 (an Odoo requirement)
+
+    conn = psycopg2.connect(dbname="postgres", **admin)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [PG_ROLE])
+            if not cr.fetchone():
+                cr.execute(f"CREATE ROLE {PG_ROLE} LOGIN SUPERUSER")
+    finally:
+        conn.close()
+
+
+def _data_root():
+    if os.environ.get("KAM_DEV_HOME"):
+        return Path(os.environ["KAM_DEV_HOME"])
+    if os.geteuid() == 0:
+        return Path("/var/tmp/kam-dev")
+    return Path.home() / ".local" / "share" / "kam-dev"
+
+
+def _as_postgres(argv):
+    """Run server binaries as the 'postgres' user when we are root."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *argv]
+    return argv
+
+
+def _port_open(port, host="127.0.0.1"):
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _start_embedded_pg():
+    bindir = _pg_bindir()
+    data = _data_root() / "pg"
+    if bindir is None:
+        return _start_pgserver()
+    if _port_open(PG_PORT):
+        _ensure_role({"host": "127.0.0.1", "port": PG_PORT, "user": "postgres"})
+        return {"host": "127.0.0.1", "port": PG_PORT, "user": PG_ROLE}
+    data.parent.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        os.chmod(data.parent, 0o755)
+        shutil.chown(data.parent, "postgres", "postgres")
+    if not (data / "PG_VERSION").exists():
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -c port={PG_PORT} "
+        f"-c unix_socket_directories={data} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off "
+        "-c shared_buffers=512MB -c work_mem=64MB -c max_connections=100"
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(data / "server.log"),
+                "-o",
+                opts,
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    _ensure_role({"host": "127.0.0.1", "port": PG_PORT, "user": "postgres"})
+    return {"host": "127.0.0.1", "port": PG_PORT, "user": PG_ROLE}
+
+
+def _start_pgserver():
+    try:
+        import pgserver  # noqa: PLC0415 (optional fallback)
+    except ImportError:
+        sys.exit(
+            "No PostgreSQL server binaries found. Install PostgreSQL (e.g. the "
+            "'postgresql' package of your system) or `pip install pgserver`, or "
+            "point PGHOST/PGPORT/PGUSER at an existing server."
+        )
+    server = pgserver.get_server(_data_root() / "pgserver")
+    server.psql(
+        f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='{PG_ROLE}')"
+        f" THEN CREATE ROLE {PG_ROLE} LOGIN SUPERUSER; END IF; END$$;"
+    )
+    return {"host": str(server.pgdata), "port": 5432, "user": PG_ROLE}
+
+
+def pg_settings(config_file=None):
+    """Connection settings: Odoo config file, PG* variables, else embedded."""
+    config_file = config_file or os.environ.get("ODOO_RC")
+    if config_file:
+        parser = configparser.ConfigParser()
+        parser.read(config_file)
+        opts = parser["options"] if parser.has_section("options") else {}
+        return {
+            key: opts.get(f"db_{key}")
+            for key in ("host", "port", "user", "password")
+            if opts.get(f"db_{key}") not in (None, "", "False")
+        }
+    if any(os.environ.get(v) for v in ("PGHOST", "PGPORT", "PGUSER")):
+        settings = {
+            "host": os.environ.get("PGHOST"),
+            "port": os.environ.get("PGPORT"),
+            "user": os.environ.get("PGUSER"),
+            "password": os.environ.get("PGPASSWORD"),
+        }
+        return {k: v for k, v in settings.items() if v}
+    return _start_embedded_pg()
+
+
+def db_args(settings):
+    args = []
+    for key in ("host", "port", "user", "password"):
+        if settings.get(key):
+            args.append(f"--db_{key}={settings[key]}")
+    return args
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_exists(settings, name):
+    import psycopg2  # noqa: PLC0415 (only needed with Odoo present)
+
+    conn = psycopg2.connect(dbname="postgres", **_libpq(settings))
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return bool(cr.fetchone())
+    finally:
+        conn.close()
+
+
+def drop_database(settings, name):
+    import psycopg2  # noqa: PLC0415
+
+    conn = psycopg2.connect(dbname="postgres", **_libpq(settings))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        conn.close()
+
+
+def _libpq(settings):
+    return {
+        k: v for k, v in settings.items() if k in ("host", "port", "user", "password")
+    }
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
+def cmd_pg_start(args):
+    settings = pg_settings(args.config)
+    print("PostgreSQL ready:", {k: v for k, v in settings.items() if k != "password"})
+
+
+def cmd_run(args):
+    odoo = odoo_command()
+    if odoo is None:
+        print(GET_ODOO.format(python=sys.executable))
+        return 1
+    settings = pg_settings(args.config)
+    base = [
+        *odoo,
+        *(["-c", args.config] if args.config else []),
+        *db_args(settings),
+        f"--addons-path={addons_path()}",
+        "-d",
+        args.database,
+        "--http-interface=127.0.0.1",
+        f"--http-port={args.port}",
+        "--db-filter=^%s$" % re.escape(args.database),
+    ]
+    if not _database_exists(settings, args.database):
+        print(f"Creating database {args.database} with demo data (a few minutes)...")
+        subprocess.run(
+            [*base, "-i", ",".join(ADDONS), "--stop-after-init"],
+            check=True,
+            env=python_env(),
+        )
+    print(
+        f"Odoo on http://localhost:{args.port} - database {args.database}, "
+        "login admin / password admin"
+    )
+    return subprocess.call(base, env=python_env())
+
+
+def run_odoo_tests(addons=ADDONS, log_path=None, extra=()):
+    """Install ``addons`` in a fresh database with their tests; return the log."""
+    odoo = odoo_command()
+    if odoo is None:
+        raise RuntimeError(odoo_missing_reason())
+    settings = pg_settings()
+    dbname = f"kam_test_{os.getpid()}"
+    drop_database(settings, dbname)
+    cmd = [
+        *odoo,
+        *db_args(settings),
+        f"--addons-path={addons_path()}",
+        "-d",
+        dbname,
+        "-i",
+        ",".join(addons),
+        "--test-enable",
+        "--test-tags",
+        ",".join(f"/{a}" for a in addons),
+        "--stop-after-init",
+        "--log-level=test",
+        "--http-interface=127.0.0.1",
+        f"--http-port={free_port()}",
+        "--workers=0",
+        *extra,
+    ]
+    started = time.monotonic()
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env=python_env(), check=False
+    )
+    log = proc.stdout + proc.stderr
+    if log_path:
+        Path(log_path).write_text(log)
+    drop_database(settings, dbname)
+    return proc.returncode, log, time.monotonic() - started
+
+
+def cmd_odoo_test(args):
+    if odoo_command() is None:
+        print("SKIPPED:", odoo_missing_reason())
+        return 0
+    rc, log, seconds = run_odoo_tests(log_path=args.log)
+    print(log[-5000:])
+    print(f"exit code {rc} after {seconds:.0f}s")
+    return rc
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", help="Odoo configuration file (db_* options)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="demo database and Odoo on localhost")
+    run.add_argument("--database", default=DEMO_DB)
+    run.add_argument("--port", type=int, default=8069)
+    run.set_defaults(func=cmd_run)
+    test = sub.add_parser("odoo-test", help="install the addons and run their tests")
+    test.add_argument("--log", help="write the whole Odoo log here")
+    test.set_defaults(func=cmd_odoo_test)
+    pg = sub.add_parser("pg-start", help="start the embedded PostgreSQL")
+    pg.set_defaults(func=cmd_pg_start)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,7 +12,6 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "application": True,
-    "installable": True,
     "depends": ["crm", "sale", "account"],
     "external_dependencies": {"python": ["pandas"]},
     "data": [

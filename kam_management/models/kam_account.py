@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .res_company import WEIGHT_FIELDS
@@ -95,7 +95,6 @@ class KamAccount(models.Model):
         "categories, with all its suppliers; gives our share of wallet.",
     )
     objectives_fit = fields.Integer(
-        string="Objectives Fit",
         help="Director's rating from 1 (poor) to 5 (excellent) of how well the "
         "customer's objectives and ours fit. 0 means not rated.",
     )
@@ -159,8 +158,8 @@ class KamAccount(models.Model):
     score_explanation = fields.Text(string="Why", compute="_compute_score_explanation")
 
     # --- director's lock of the quadrant ----------------------------------
-    quadrant_locked = fields.Boolean(string="Quadrant Locked", tracking=True)
-    lock_reason = fields.Text(string="Lock Reason")
+    quadrant_locked = fields.Boolean(tracking=True)
+    lock_reason = fields.Text()
     can_manage = fields.Boolean(compute="_compute_can_manage")
 
     _sql_constraints = [
@@ -177,22 +176,22 @@ class KamAccount(models.Model):
     @api.model
     def _strategy_texts(self):
         return {
-            "invest": _(
+            "invest": self.env._(
                 "Invest: the mine of future growth. Build an integration and "
                 "interdependence relationship with many joint initiatives; keep "
                 "few accounts in this quadrant."
             ),
-            "selective": _(
+            "selective": self.env._(
                 "Selective investment: attractive but our position is weak. Invest "
                 "only where the expected return over three years is best (make "
                 "projections); track sales volume, share of customer and "
                 "relationship quality."
             ),
-            "maintain": _(
+            "maintain": self.env._(
                 "Maintain: a cash cow. Keep the margin as long as possible and do "
                 "not lose weight in the customer."
             ),
-            "milk": _(
+            "milk": self.env._(
                 "Milk: not really a key account. Keep a basic relationship and "
                 "maximise profitability."
             ),
@@ -218,20 +217,24 @@ class KamAccount(models.Model):
     def _explain_scores(self):
         self.ensure_one()
         if not self.classified_on:
-            return _("Not classified yet: run the classification.")
+            return self.env._("Not classified yet: run the classification.")
         company = self.company_id
         parts = []
         missing_keys = set((self.missing_components or "").split(","))
         components = [
-            ("volume", _("business volume"), self.volume_score),
-            ("growth", _("growth"), self.growth_score),
-            ("share_of_wallet", _("share of wallet"), self.share_of_wallet_score),
-            ("profitability", _("profitability"), self.profitability_score),
-            ("objectives_fit", _("objectives fit"), self.objectives_fit_score),
+            ("volume", self.env._("business volume"), self.volume_score),
+            ("growth", self.env._("growth"), self.growth_score),
+            (
+                "share_of_wallet",
+                self.env._("share of wallet"),
+                self.share_of_wallet_score,
+            ),
+            ("profitability", self.env._("profitability"), self.profitability_score),
+            ("objectives_fit", self.env._("objectives fit"), self.objectives_fit_score),
         ]
         weights = {key: company[fname] for key, fname in WEIGHT_FIELDS.items()}
         used = [
-            _(
+            self.env._(
                 "%(name)s %(score).0f (weight %(weight).0f)",
                 name=name,
                 score=score,
@@ -247,7 +250,7 @@ class KamAccount(models.Model):
         ]
         if used:
             parts.append(
-                _(
+                self.env._(
                     "Account potential %(score).0f/100 from %(parts)s.",
                     score=self.potential_score,
                     parts=", ".join(used),
@@ -255,11 +258,13 @@ class KamAccount(models.Model):
             )
         if missing:
             parts.append(
-                _("Not available, left out: %(parts)s.", parts=", ".join(missing))
+                self.env._(
+                    "Not available, left out: %(parts)s.", parts=", ".join(missing)
+                )
             )
         if self.has_position:
             parts.append(
-                _(
+                self.env._(
                     "Supplier position %(score).0f/100 from the latest assessment "
                     "of each criterion.",
                     score=self.position_score,
@@ -267,33 +272,35 @@ class KamAccount(models.Model):
             )
         else:
             parts.append(
-                _("No supplier position assessment yet: no quadrant can be given.")
+                self.env._(
+                    "No supplier position assessment yet: no quadrant can be given."
+                )
             )
         if self.quadrant:
             parts.append(
-                _(
+                self.env._(
                     "Quadrant %(quadrant)s: potential %(pot_level)s (threshold "
                     "%(pot_threshold).0f) and position %(pos_level)s (threshold "
                     "%(pos_threshold).0f).",
                     quadrant=dict(
                         self._fields["quadrant"]._description_selection(self.env)
                     )[self.quadrant],
-                    pot_level=_("high")
+                    pot_level=self.env._("high")
                     if self.potential_score >= company.kam_potential_threshold
-                    else _("low"),
+                    else self.env._("low"),
                     pot_threshold=company.kam_potential_threshold,
-                    pos_level=_("strong")
+                    pos_level=self.env._("strong")
                     if self.position_score >= company.kam_position_threshold
-                    else _("weak"),
+                    else self.env._("weak"),
                     pos_threshold=company.kam_position_threshold,
                 )
             )
         if self.quadrant_locked:
             parts.append(
-                _(
+                self.env._(
                     "The quadrant is locked by a director (%(reason)s): the "
                     "classification leaves it as it is.",
-                    reason=self.lock_reason or _("no reason given"),
+                    reason=self.lock_reason or self.env._("no reason given"),
                 )
             )
         return "\n".join(parts)
@@ -311,7 +318,7 @@ class KamAccount(models.Model):
         for account in self:
             if account.objectives_fit and not 1 <= account.objectives_fit <= 5:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The objectives fit rating must be between 1 and 5 "
                         "(got %(rating)s).",
                         rating=account.objectives_fit,
@@ -323,7 +330,7 @@ class KamAccount(models.Model):
         for account in self:
             if account.wallet_estimate < 0:
                 raise ValidationError(
-                    _("The customer's yearly spend cannot be negative.")
+                    self.env._("The customer's yearly spend cannot be negative.")
                 )
 
     @api.constrains("quadrant_locked", "lock_reason", "quadrant")
@@ -331,11 +338,13 @@ class KamAccount(models.Model):
         for account in self:
             if account.quadrant_locked and not account.quadrant:
                 raise ValidationError(
-                    _("Only an account with a quadrant can have its quadrant locked.")
+                    self.env._(
+                        "Only an account with a quadrant can have its quadrant locked."
+                    )
                 )
             if account.quadrant_locked and not (account.lock_reason or "").strip():
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Say why the quadrant of %(account)s is locked.",
                         account=account.display_name,
                     )
@@ -346,7 +355,7 @@ class KamAccount(models.Model):
         for account in self:
             if account.partner_id != account.partner_id.commercial_partner_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Key accounts are managed at the level of the company: use "
                         "%(commercial)s instead of %(contact)s.",
                         commercial=account.partner_id.commercial_partner_id.display_name,
@@ -363,7 +372,7 @@ class KamAccount(models.Model):
         ):
             names = ", ".join(sorted(self._fields[f].string for f in protected))
             raise AccessError(
-                _(
+                self.env._(
                     "Only a Key Account Director can change: %(fields)s.",
                     fields=names,
                 )
@@ -406,8 +415,8 @@ class KamAccount(models.Model):
         if count + 1 > limit:
             return {
                 "warning": {
-                    "title": _("Too many key accounts"),
-                    "message": _(
+                    "title": self.env._("Too many key accounts"),
+                    "message": self.env._(
                         "%(kam)s would manage %(count)s key accounts; the "
                         "recommended maximum is %(limit)s.",
                         kam=user.name,
@@ -425,14 +434,14 @@ class KamAccount(models.Model):
         for account in self:
             if not account.quadrant:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(account)s has no quadrant to lock yet.",
                         account=account.display_name,
                     )
                 )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Lock Quadrant"),
+            "name": self.env._("Lock Quadrant"),
             "res_model": "kam.account",
             "res_id": self.id,
             "view_mode": "form",

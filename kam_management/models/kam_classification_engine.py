@@ -13,7 +13,7 @@ import logging
 import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from kam_scoring import classify, position_scores
@@ -482,14 +482,14 @@ class KamClassificationEngine(models.AbstractModel):
         Account = self.env["kam.account"]
         classes = dict(Account._fields["pareto_class"]._description_selection(self.env))
         quadrants = dict(Account._fields["quadrant"]._description_selection(self.env))
-        none = _("none")
+        none = self.env._("none")
         records = Account.browse(
             before.loc[to_notify, "account_id"].astype(int).tolist()
         )
         rows = result.loc[to_notify]
         for account, (partner_id, row) in zip(records, rows.iterrows(), strict=True):
             old = before.loc[partner_id]
-            body = _(
+            body = self.env._(
                 "Classification moved this account: class %(class_from)s → "
                 "%(class_to)s, quadrant %(quadrant_from)s → %(quadrant_to)s.",
                 class_from=classes.get(old["pareto_class"], none),
@@ -517,7 +517,7 @@ class KamClassificationEngine(models.AbstractModel):
             ["__count"],
         )
         return "\n".join(
-            _(
+            self.env._(
                 "%(kam)s manages %(count)s key accounts (recommended maximum "
                 "%(limit)s).",
                 kam=user.name,

@@ -28,6 +28,4 @@ class KamClassificationHistory(models.Model):
     potential_score = fields.Float(string="Potential", digits=(5, 1))
     position_score = fields.Float(string="Position", digits=(5, 1))
     revenue = fields.Float(digits=(16, 2))
-    nominated = fields.Boolean(
-        string="Nominated", help="The move into class A made it a key account."
-    )
+    nominated = fields.Boolean(help="The move into class A made it a key account.")

@@ -2,7 +2,7 @@ import json
 import logging
 import time
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class KamClassificationRun(models.Model):
     @api.depends("date_start", "company_id")
     def _compute_name(self):
         for run in self:
-            run.name = _(
+            run.name = self.env._(
                 "%(company)s, %(date)s",
                 company=run.company_id.name,
                 date=fields.Datetime.to_string(
@@ -84,7 +84,7 @@ class KamClassificationRun(models.Model):
         """Button of the directors: classify the current company now."""
         if not self.env.user.has_group("kam_management.group_kam_manager"):
             raise UserError(
-                _("Only a Key Account Director can run the classification.")
+                self.env._("Only a Key Account Director can run the classification.")
             )
         run = self._classify_company(self.env.company, trigger="manual")
         return {
@@ -99,7 +99,7 @@ class KamClassificationRun(models.Model):
     @api.model
     def _cron_classify(self):
         """Scheduled entry point: classify every company in turn."""
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             try:
                 self.with_company(company)._classify_company(company, trigger="cron")
             except UserError as err:  # another run holds this company
@@ -107,7 +107,7 @@ class KamClassificationRun(models.Model):
                 continue
             if not self.env.registry.in_test_mode():
                 # One company's results are kept even if the next one fails.
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _classify_company(self, company, trigger):
         """Classify ``company`` and record the run; failures roll back cleanly."""
@@ -169,7 +169,7 @@ class KamClassificationRun(models.Model):
         )
         if not self.env.cr.fetchone()[0]:
             raise UserError(
-                _(
+                self.env._(
                     "A classification of %(company)s is already running. Wait for "
                     "it to finish, then look at its result in Classification Runs.",
                     company=company.name,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -34,7 +34,7 @@ class KamPositionAssessment(models.Model):
         for assessment in self:
             if not 1 <= assessment.score <= 5:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "An assessment score must be between 1 and 5 (got %(score)s).",
                         score=assessment.score,
                     )
@@ -45,4 +45,6 @@ class KamPositionAssessment(models.Model):
         today = fields.Date.context_today(self)
         for assessment in self:
             if assessment.date > today:
-                raise ValidationError(_("An assessment cannot be dated in the future."))
+                raise ValidationError(
+                    self.env._("An assessment cannot be dated in the future.")
+                )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -29,7 +29,7 @@ class KamPositionCriterion(models.Model):
         for criterion in self:
             if criterion.weight < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The weight of criterion %(criterion)s cannot be negative.",
                         criterion=criterion.name,
                     )

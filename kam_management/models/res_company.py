@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from kam_scoring import ClassificationConfig, config_problems
@@ -73,33 +73,35 @@ class ResCompany(models.Model):
 
     def _kam_problem_message(self, code, params):
         labels = {
-            "volume": _("Business Volume"),
-            "growth": _("Growth"),
-            "share_of_wallet": _("Share of Wallet"),
-            "profitability": _("Profitability"),
-            "objectives_fit": _("Objectives Fit"),
-            "potential": _("High Potential from"),
-            "position": _("Strong Position from"),
+            "volume": self.env._("Business Volume"),
+            "growth": self.env._("Growth"),
+            "share_of_wallet": self.env._("Share of Wallet"),
+            "profitability": self.env._("Profitability"),
+            "objectives_fit": self.env._("Objectives Fit"),
+            "potential": self.env._("High Potential from"),
+            "position": self.env._("Strong Position from"),
         }
         messages = {
-            "window_not_positive": _(
+            "window_not_positive": self.env._(
                 "The classification window must be at least one month (got %(months)s)."
             ),
-            "pareto_out_of_range": _(
+            "pareto_out_of_range": self.env._(
                 "Pareto thresholds must be between 0 and 100%% (got %(value)s)."
             ),
-            "pareto_order": _(
+            "pareto_order": self.env._(
                 "The class A threshold (%(a)s%%) must be lower than the class B "
                 "threshold (%(b)s%%)."
             ),
-            "weight_negative": _(
+            "weight_negative": self.env._(
                 "The weight of %(component)s cannot be negative (got %(weight)s)."
             ),
-            "weights_all_zero": _(
+            "weights_all_zero": self.env._(
                 "At least one account potential weight must be greater than zero."
             ),
-            "weight_unknown": _("Unknown account potential component %(component)s."),
-            "threshold_out_of_range": _(
+            "weight_unknown": self.env._(
+                "Unknown account potential component %(component)s."
+            ),
+            "threshold_out_of_range": self.env._(
                 "%(name)s must be between 0 and 100 (got %(value)s)."
             ),
         }
@@ -127,5 +129,5 @@ class ResCompany(models.Model):
                 )
             if company.kam_max_accounts_per_kam < 1:
                 raise ValidationError(
-                    _("A KAM must be able to manage at least one key account.")
+                    self.env._("A KAM must be able to manage at least one key account.")
                 )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .kam_account import PARETO_CLASSES
@@ -59,7 +59,7 @@ class ResPartner(models.Model):
 
     def _search_is_key_account(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(_("Unsupported search on Key Account."))
+            raise UserError(self.env._("Unsupported search on Key Account."))
         positive = (operator == "=") == bool(value)
         accounts = self.env["kam.account"]._search(
             [
@@ -87,7 +87,7 @@ class ResPartner(models.Model):
         if not account:
             if not self.env.user.has_group("kam_management.group_kam_manager"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(partner)s is not a key account of %(company)s yet; "
                         "ask a Key Account Director to nominate it.",
                         partner=partner.display_name,

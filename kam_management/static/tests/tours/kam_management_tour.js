@@ -1,0 +1,78 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("kam_management_classification_tour", {
+    url: "/odoo/action-kam_management.action_kam_account_all",
+    steps: () => [
+        {
+            content: "The classified customers are listed",
+            trigger: ".o_list_view .o_data_row td:contains('Iberia Retail Group')",
+        },
+        {
+            content: "Open the filters",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Keep class A customers only",
+            trigger: ".o_filter_menu .o-dropdown-item:contains('Class A')",
+            run: "click",
+        },
+        {
+            content: "A class C customer is filtered out",
+            trigger: ".o_list_view:not(:has(td:contains('Rioja Wines Cooperative')))",
+        },
+        {
+            content: "Open the key account",
+            trigger: ".o_data_row td.o_data_cell:contains('Iberia Retail Group')",
+            run: "click",
+        },
+        {
+            content: "Its quadrant is shown in the status bar",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Invest')",
+        },
+        {
+            content: "The recommended strategy is explained",
+            trigger: ".o_field_widget[name=strategy]:contains('mine of future growth')",
+        },
+        {
+            content: "So are the scores behind it",
+            trigger: ".o_field_widget[name=score_explanation]:contains('Account potential')",
+        },
+        {
+            content: "Open the run that classified it",
+            trigger: ".o_field_widget[name=last_run_id] a",
+            run: "click",
+        },
+        {
+            content: "The run reads its counts",
+            trigger: ".o_form_view .o_field_widget[name=count_a]:contains('4')",
+        },
+        {
+            content: "And its moves",
+            trigger: ".o_form_view .o_field_widget[name=history_ids] .o_data_row",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("kam_management_partner_tour", {
+    steps: () => [
+        {
+            content: "The customer form has a Key Account tab",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Key Account')",
+            run: "click",
+        },
+        {
+            content: "It shows the classification of the current company",
+            trigger: ".o_field_widget[name=kam_account_ids] .o_data_row:contains('Invest')",
+        },
+        {
+            content: "The smart button opens the key account",
+            trigger: "button[name=action_open_kam_account]",
+            run: "click",
+        },
+        {
+            content: "The key account form opens",
+            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Iberia Retail Group')",
+        },
+    ],
+});

@@ -64,10 +64,13 @@ def odoo_command():
 
 
 def odoo_missing_reason():
-    return (
-        "Odoo 18.0 is not importable and ODOO_SRC is unset: install Odoo 18.0 "
-        "(README, 'Installing Odoo 18') to run the Odoo tests"
+    src = os.environ.get("ODOO_SRC")
+    where = (
+        f"ODOO_SRC={src} has no odoo-bin"
+        if src
+        else "Odoo 18.0 is not importable and ODOO_SRC is unset"
     )
+    return f"{where}: install Odoo 18.0 (README, 'Installing Odoo 18') to run them"
 
 
 def addons_path():

@@ -76,6 +76,11 @@ class KamAccount(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    active = fields.Boolean(
+        related="partner_id.active",
+        store=True,
+        help="Archived customers are left out of the classification.",
+    )
     is_key_account = fields.Boolean(string="Key Account", tracking=True, index=True)
     kam_user_id = fields.Many2one(
         "res.users",
@@ -131,6 +136,11 @@ class KamAccount(models.Model):
     rfm_frequency = fields.Integer(string="F", readonly=True)
     rfm_monetary = fields.Integer(string="M", readonly=True)
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
+    rfm_code = fields.Char(
+        string="RFM Scores",
+        compute="_compute_rfm_code",
+        help="Recency, frequency and monetary scores, 1 (low) to 5 (high).",
+    )
     growth_pct = fields.Float(string="Growth (%)", readonly=True, digits=(16, 1))
     margin_pct = fields.Float(string="Gross Margin (%)", readonly=True, digits=(16, 1))
     share_of_wallet_pct = fields.Float(
@@ -196,6 +206,16 @@ class KamAccount(models.Model):
                 "maximise profitability."
             ),
         }
+
+    @api.depends("rfm_recency", "rfm_frequency", "rfm_monetary")
+    def _compute_rfm_code(self):
+        for account in self:
+            account.rfm_code = (
+                f"R{account.rfm_recency} F{account.rfm_frequency} "
+                f"M{account.rfm_monetary}"
+                if account.rfm_frequency
+                else False
+            )
 
     @api.depends("quadrant")
     def _compute_strategy(self):

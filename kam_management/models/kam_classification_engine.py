@@ -199,11 +199,11 @@ class KamClassificationEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO kam_account (partner_id, company_id, is_key_account,
-                                         quadrant_locked, has_position,
-                                         create_uid, create_date,
+                INSERT INTO kam_account (partner_id, company_id, active,
+                                         is_key_account, quadrant_locked,
+                                         has_position, create_uid, create_date,
                                          write_uid, write_date)
-                SELECT pid, %(company)s, FALSE, FALSE, FALSE,
+                SELECT pid, %(company)s, TRUE, FALSE, FALSE, FALSE,
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(partners)s::int[]) AS pid

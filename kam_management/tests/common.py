@@ -1,0 +1,162 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user
+
+
+class KamCommon(TransactionCase):
+    """A company of its own, with a chart of accounts, users and a product.
+
+    Demo data lives in the main company; every figure the tests check comes
+    from the invoices they post in ``cls.company``.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.main_company = cls.env.ref("base.main_company")
+        cls.company = cls.env["res.company"].create(
+            {"name": "KAM Test Company", "currency_id": cls.main_company.currency_id.id}
+        )
+        cls.env.user.company_ids = [Command.link(cls.company.id)]
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
+        # Work in the test company unless a test says otherwise.
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                allowed_company_ids=[cls.company.id],
+                no_reset_password=True,
+            )
+        )
+        cls.today = fields.Date.context_today(cls.env["kam.account"])
+
+        cls.director = cls._create_user(
+            "kam_director", "Diana Director", "kam_management.group_kam_manager"
+        )
+        cls.kam_1 = cls._create_user(
+            "kam_one", "Karl First", "kam_management.group_kam_user"
+        )
+        cls.kam_2 = cls._create_user(
+            "kam_two", "Kira Second", "kam_management.group_kam_user"
+        )
+
+        cls.product = cls.env["product.product"].create(
+            {"name": "KAM Supply", "type": "service", "lst_price": 100.0}
+        )
+        cls.product.with_company(cls.company).standard_price = 60.0
+        cls.product_low_margin = cls.env["product.product"].create(
+            {"name": "KAM Commodity", "type": "service", "lst_price": 100.0}
+        )
+        cls.product_low_margin.with_company(cls.company).standard_price = 80.0
+
+        cls.criterion_main = cls.env["kam.position.criterion"].create(
+            {"name": "Test satisfaction", "weight": 3.0, "company_id": cls.company.id}
+        )
+        cls.criterion_minor = cls.env["kam.position.criterion"].create(
+            {"name": "Test service", "weight": 1.0, "company_id": cls.company.id}
+        )
+
+    # ------------------------------------------------------------------
+    # Builders
+    # ------------------------------------------------------------------
+    @classmethod
+    def _create_user(cls, login, name, group_xmlid, companies=None):
+        companies = companies or cls.company
+        return new_test_user(
+            cls.env,
+            login=login,
+            name=name,
+            groups=f"base.group_user,{group_xmlid}",
+            company_id=companies[0].id,
+            company_ids=[Command.set(companies.ids)],
+        )
+
+    @classmethod
+    def _create_customer(cls, name, **values):
+        return cls.env["res.partner"].create(
+            dict({"name": name, "is_company": True}, **values)
+        )
+
+    @classmethod
+    def _invoice_vals(
+        cls, partner, amount, days_ago=30, refund=False, product=None, company=None
+    ):
+        """Values of a customer invoice (or credit note) of ``amount`` untaxed.
+
+        The product sells at 100 a unit, so ``amount / 100`` units are
+        invoiced and the cost is that quantity times the product's cost.
+        """
+        product = product or cls.product
+        return {
+            "move_type": "out_refund" if refund else "out_invoice",
+            "partner_id": partner.id,
+            "company_id": (company or cls.company).id,
+            "invoice_date": cls.today - timedelta(days=days_ago),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": amount / 100.0,
+                        "price_unit": 100.0,
+                        "tax_ids": [],
+                    }
+                )
+            ],
+        }
+
+    @classmethod
+    def _post_invoices(cls, vals_list, company=None):
+        """Create and post invoices / credit notes (``_invoice_vals`` dicts)."""
+        company = company or cls.company
+        moves = cls.env["account.move"].with_company(company).create(vals_list)
+        moves.action_post()
+        return moves
+
+    @classmethod
+    def _post_invoice(cls, partner, amount, days_ago=30, **kwargs):
+        company = kwargs.get("company")
+        vals = cls._invoice_vals(partner, amount, days_ago=days_ago, **kwargs)
+        return cls._post_invoices([vals], company=company)
+
+    @classmethod
+    def _post_refund(cls, partner, amount, days_ago=30, **kwargs):
+        return cls._post_invoice(partner, amount, days_ago=days_ago, refund=True, **kwargs)
+
+    @classmethod
+    def _create_account(cls, partner, company=None, **values):
+        return cls.env["kam.account"].create(
+            dict(
+                {"partner_id": partner.id, "company_id": (company or cls.company).id},
+                **values,
+            )
+        )
+
+    def _assess(self, account, score, criterion=None, days_ago=1, user=None):
+        env = self.env(user=user) if user else self.env
+        return env["kam.position.assessment"].create(
+            {
+                "account_id": account.id,
+                "criterion_id": (criterion or self.criterion_main).id,
+                "score": score,
+                "date": self.today - timedelta(days=days_ago),
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Classification
+    # ------------------------------------------------------------------
+    def _classify(self, company=None):
+        """Classify ``company`` (the test company by default); return the run."""
+        return self.env["kam.classification.run"]._classify_company(
+            company or self.company, trigger="manual"
+        )
+
+    def _account(self, partner, company=None):
+        return self.env["kam.account"].search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", (company or self.company).id),
+            ]
+        )

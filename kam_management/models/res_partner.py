@@ -83,7 +83,7 @@ class ResPartner(models.Model):
         """Open (or, for a director, create) this customer's key-account record."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        account = self.with_context(company=self.env.company.id).kam_account_id
+        account = self.kam_account_id
         if not account:
             if not self.env.user.has_group("kam_management.group_kam_manager"):
                 raise UserError(

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -122,7 +123,9 @@ class KamCommon(TransactionCase):
 
     @classmethod
     def _post_refund(cls, partner, amount, days_ago=30, **kwargs):
-        return cls._post_invoice(partner, amount, days_ago=days_ago, refund=True, **kwargs)
+        return cls._post_invoice(
+            partner, amount, days_ago=days_ago, refund=True, **kwargs
+        )
 
     @classmethod
     def _create_account(cls, partner, company=None, **values):
@@ -143,6 +146,13 @@ class KamCommon(TransactionCase):
                 "date": self.today - timedelta(days=days_ago),
             }
         )
+
+    @contextmanager
+    def assertRaisesText(self, exception, text):
+        """``assertRaises`` (rolled back to a savepoint) checking the message."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertIn(text, str(catcher.exception))
 
     # ------------------------------------------------------------------
     # Classification

@@ -90,15 +90,15 @@ class KamClassificationEngine(models.AbstractModel):
         self.env.flush_all()
 
         figures = self._read_figures(company, prev_start, start, today)
-        self._create_missing_accounts(company, figures.index)
         accounts = self._read_accounts(company)
+        accounts = self._add_new_accounts(accounts, figures.index)
         frame = self._build_frame(company, figures, accounts, today)
         result = classify(frame, config)
         result = self._apply_locks(result, accounts)
         moves = self._moves(result, accounts)
-        nominated = self._nominations(company, result, accounts, moves)
 
-        self._write_results(company, run, result, accounts)
+        accounts["account_id"] = self._write_results(company, run, result, accounts)
+        nominated = self._nominations(company, result, accounts, moves)
         self._write_history(company, run, result, accounts, moves, nominated)
         self.env["kam.account"].invalidate_model()
         if nominated:
@@ -193,27 +193,22 @@ class KamClassificationEngine(models.AbstractModel):
         return frame
 
     @api.model
-    def _create_missing_accounts(self, company, partner_ids):
-        if not len(partner_ids):
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO kam_account (partner_id, company_id, active,
-                                         is_key_account, quadrant_locked,
-                                         has_position, create_uid, create_date,
-                                         write_uid, write_date)
-                SELECT pid, %(company)s, TRUE, FALSE, FALSE, FALSE,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(partners)s::int[]) AS pid
-                ON CONFLICT (partner_id, company_id) DO NOTHING
-                """,
-                company=company.id,
-                uid=self.env.uid,
-                partners=[int(p) for p in partner_ids],
-            )
-        )
+    def _add_new_accounts(self, accounts, partner_ids):
+        """Add rows, without an account yet, for the invoiced customers without one.
+
+        Their accounts are created by :meth:`_write_results` with their results
+        in one statement: inserting them first and updating them afterwards in
+        the same transaction would run every foreign-key check twice (PostgreSQL
+        re-checks the keys of any row updated by the transaction that inserted
+        it) and write every row twice.
+        """
+        new = partner_ids.difference(accounts.index)
+        if not len(new):
+            return accounts
+        fresh = pd.DataFrame(index=new, columns=accounts.columns, dtype=object)
+        fresh["quadrant_locked"] = False
+        fresh["is_key_account"] = False
+        return pd.concat([accounts, fresh]).sort_index()
 
     @api.model
     def _read_accounts(self, company):
@@ -358,7 +353,7 @@ class KamClassificationEngine(models.AbstractModel):
         Account = self.env["kam.account"]
         names = self._result_fields()
         out = pd.DataFrame(index=result.index)
-        out["id"] = accounts["account_id"].reindex(result.index).astype(int)
+        out["partner_id"] = result.index.astype(int)
         for name in names:
             out[name] = result[name]
         out["revenue"] = result["revenue"].round(2)
@@ -375,34 +370,51 @@ class KamClassificationEngine(models.AbstractModel):
         out["missing_components"] = missing.replace("", None)
         for name in out.columns:
             field = Account._fields.get(name)
-            if field is not None and field.type == "integer":
+            if field is None:
+                continue
+            if field.type == "integer":
                 out[name] = out[name].astype("Int64")
+            elif field.type == "float" and field.get_digits(self.env):
+                # Rounded as the ORM stores them (and shorter to serialise).
+                out[name] = out[name].round(field.get_digits(self.env)[1])
         out.attrs["sql_types"] = {
             name: Account._fields[name].column_type[1] for name in out.columns
         }
         self._copy_frame("kam_result", out)
-        columns = [c for c in out.columns if c != "id"]
+        columns = [c for c in out.columns if c != "partner_id"]
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE kam_account a
-                   SET %(assignments)s,
-                       last_run_id = %(run)s,
-                       classified_on = %(date)s,
-                       write_uid = %(uid)s,
-                       write_date = NOW() AT TIME ZONE 'UTC'
+                INSERT INTO kam_account AS a (
+                    partner_id, company_id, active, is_key_account,
+                    quadrant_locked, %(columns)s, last_run_id, classified_on,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT t.partner_id, %(company)s, TRUE, FALSE, FALSE, %(values)s,
+                       %(run)s, %(date)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM kam_result t
-                 WHERE a.id = t.id
+                ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET %(assignments)s,
+                       last_run_id = EXCLUDED.last_run_id,
+                       classified_on = EXCLUDED.classified_on,
+                       write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                RETURNING a.partner_id, a.id
                 """,
+                columns=SQL(", ").join(SQL.identifier(c) for c in columns),
+                values=SQL(", ").join(SQL("t.%s", SQL.identifier(c)) for c in columns),
                 assignments=SQL(", ").join(
-                    SQL("%s = t.%s", SQL.identifier(c), SQL.identifier(c))
+                    SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c))
                     for c in columns
                 ),
+                company=company.id,
                 run=run.id,
                 date=run.date_start,
                 uid=self.env.uid,
             )
         )
+        account_ids = dict(self.env.cr.fetchall())
+        return pd.Series(account_ids).reindex(result.index).astype(int)
 
     @api.model
     def _write_history(self, company, run, result, accounts, moves, nominated):
@@ -497,7 +509,8 @@ class KamClassificationEngine(models.AbstractModel):
                 quadrant_from=quadrants.get(old["quadrant"], none),
                 quadrant_to=quadrants.get(row["quadrant"], none),
             )
-            account.message_post(
+            # Queued for the mail cron rather than sent at the end of the run.
+            account.with_context(mail_notify_force_send=False).message_post(
                 body=body,
                 partner_ids=account.kam_user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",

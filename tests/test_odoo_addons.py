@@ -9,13 +9,14 @@ import re
 
 import pytest
 
+from .conftest import ODOO_SUMMARY
 from .kam_dev_loader import kam_dev
 
 ODOO = kam_dev.odoo_command()
 pytestmark = pytest.mark.skipif(ODOO is None, reason=kam_dev.odoo_missing_reason())
 
 SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
-SKIPPED = re.compile(r"odoo\.tests\.result: skipped (.*)")
+SKIPPED = re.compile(r" odoo\.addons\.[\w.]+: skipped (.*)")
 PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) .*$", re.MULTILINE)
 
 
@@ -23,7 +24,17 @@ PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) .*$", re.MULTILINE)
 def odoo_run(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("odoo") / "odoo-tests.log"
     rc, log, seconds = kam_dev.run_odoo_tests(log_path=log_path)
-    print(f"Odoo tests: exit code {rc} in {seconds:.0f}s, full log in {log_path}")
+    found = SUMMARY.findall(log)
+    counts = (
+        "no summary"
+        if not found
+        else "{} failed, {} error(s) of {} tests".format(*found[-1])
+    )
+    skipped = len(SKIPPED.findall(log))
+    ODOO_SUMMARY.append(
+        f"Odoo tests (kam_management): {counts}, {skipped} skipped, "
+        f"in {seconds:.0f}s; log: {log_path}"
+    )
     return rc, log
 
 
@@ -37,7 +48,6 @@ def test_odoo_tests_pass(odoo_run):
     assert (failed, errors) == (0, 0), log[-5000:]
     assert total >= 20, f"only {total} Odoo tests ran"
     assert rc == 0, log[-3000:]
-    print(f"Odoo: {total} tests, {failed} failed, {errors} errors")
 
 
 def test_browser_checks_ran(odoo_run):

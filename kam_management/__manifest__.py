@@ -17,8 +17,12 @@
     "data": [
         "security/kam_management_security.xml",
         "security/ir.model.access.csv",
+        "security/kam_plan_security.xml",
+        "security/kam_buying_centre_security.xml",
         "data/ir_cron_data.xml",
         "data/kam_position_criterion_data.xml",
+        "data/kam_decision_role_data.xml",
+        "data/kam_plan_cron_data.xml",
         "views/kam_account_views.xml",
         "views/kam_classification_run_views.xml",
         "views/kam_classification_history_views.xml",
@@ -27,9 +31,16 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/kam_menus.xml",
+        "views/kam_account_plan_views.xml",
+        "views/kam_agreement_views.xml",
+        "views/kam_competitor_views.xml",
+        "views/crm_lead_views.xml",
+        "views/kam_buying_role_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
+        "demo/kam_plan_demo.xml",
+        "demo/kam_buying_centre_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,8 @@
-from . import test_classification, test_config, test_security, test_tour
+from . import (
+    test_account_plan,
+    test_buying_centre,
+    test_classification,
+    test_config,
+    test_security,
+    test_tour,
+)

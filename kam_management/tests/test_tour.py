@@ -30,3 +30,24 @@ class TestKamTours(HttpCase):
             "kam_management_partner_tour",
             login="admin",
         )
+
+    def test_account_plan_tour(self):
+        """A KAM adds a buying-centre contact, then a plan with an action."""
+        self.start_tour(
+            "/odoo/action-kam_management.action_kam_account_my",
+            "kam_management_account_plan_tour",
+            login="demo",
+        )
+        account = self.env.ref("kam_management.demo_account_iberia")
+        role = account.buying_role_ids.filtered(
+            lambda r: r.partner_id.name == "Elena Ruiz"
+        )
+        self.assertEqual(role.relationship_strength, 4)
+        self.assertEqual(role.partner_id.parent_id, account.partner_id)
+        plan = self.env["kam.account.plan"].search(
+            [("account_id", "=", account.id), ("state", "=", "draft")]
+        )
+        action = plan.action_ids.filtered(lambda a: a.name == "Joint business review")
+        self.assertEqual(action.owner_id, self.env.ref("base.user_demo"))
+        self.assertTrue(action.activity_id)
+        self.assertEqual(action.activity_id.user_id, action.owner_id)

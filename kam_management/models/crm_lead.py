@@ -1,0 +1,65 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+OPPORTUNITY_TYPES = [
+    ("improvement", "Improvement"),
+    ("continuity", "Continuity"),
+    ("deepening", "Deepening"),
+    ("loyalty", "Loyalty"),
+    ("new_development", "New Development"),
+    ("line_extension", "Line Extension"),
+    ("credit", "Credit Line"),
+    ("service_facility", "Service Facility"),
+    ("complementary_offer", "Complementary Offer"),
+    ("event", "Event"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    kam_commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", string="Commercial Entity"
+    )
+    kam_plan_id = fields.Many2one(
+        "kam.account.plan",
+        string="Account Plan",
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        domain="[('partner_id', '=', kam_commercial_partner_id), "
+        "('state', '!=', 'closed')]",
+        help="The plan of the key account this opportunity belongs to.",
+    )
+    kam_account_id = fields.Many2one(
+        related="kam_plan_id.account_id",
+        store=True,
+        index="btree_not_null",
+        string="Key Account",
+    )
+    kam_opportunity_type = fields.Selection(
+        OPPORTUNITY_TYPES,
+        string="KAM Opportunity Type",
+        help="What kind of opportunity it is for the key account; each should "
+        "turn into future sales.",
+    )
+
+    @api.constrains("kam_plan_id", "partner_id")
+    def _check_kam_plan_partner(self):
+        # sudo: salespeople without key-account rights may edit the lead; only
+        # the customer of its plan is read.
+        for lead in self.sudo().filtered("kam_plan_id"):
+            plan = lead.kam_plan_id
+            if lead.partner_id and lead.partner_id.commercial_partner_id != (
+                plan.partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The opportunity %(lead)s is for %(customer)s but the "
+                        "account plan %(plan)s is for %(plan_customer)s.",
+                        lead=lead.name,
+                        customer=lead.partner_id.commercial_partner_id.display_name,
+                        plan=plan.name,
+                        plan_customer=plan.partner_id.display_name,
+                    )
+                )

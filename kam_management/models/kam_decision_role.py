@@ -1,0 +1,46 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Codes the coverage warnings rely on: they cannot be deleted.
+DECISION_MAKER = "decision_maker"
+INFLUENCER = "influencer"
+CORE_CODES = (DECISION_MAKER, INFLUENCER)
+
+
+class KamDecisionRole(models.Model):
+    """A part a person plays in the customer's purchase decision.
+
+    The usual buying-centre model: decision maker, influencer, user, buyer,
+    gatekeeper, initiator. Directors may add more; a person can play several.
+    """
+
+    _name = "kam.decision.role"
+    _description = "Buying Centre Decision Role"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Technical name; the coverage warnings look for the codes "
+        "decision_maker and influencer.",
+    )
+    description = fields.Text(translate=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "The code of a decision role must be unique.")
+    ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_core_roles(self):
+        core = self.filtered(lambda role: role.code in CORE_CODES)
+        if core:
+            raise UserError(
+                self.env._(
+                    "The decision roles %(roles)s drive the coverage warnings and "
+                    "cannot be deleted; archive them instead.",
+                    roles=", ".join(core.mapped("name")),
+                )
+            )

@@ -1,0 +1,29 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+
+    kam_agreement_notice_days = fields.Integer(
+        string="Agreement Notice (days)",
+        default=30,
+        help="An agreement ending within this many days is expiring: its KAM "
+        "gets an activity to renegotiate or renew it.",
+    )
+
+    @api.constrains("kam_agreement_notice_days")
+    def _check_kam_agreement_notice_days(self):
+        for company in self:
+            if company.kam_agreement_notice_days < 0:
+                raise ValidationError(
+                    self.env._("The agreement notice period cannot be negative.")
+                )
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
+
+    kam_agreement_notice_days = fields.Integer(
+        related="company_id.kam_agreement_notice_days", readonly=False
+    )

@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "depends": ["crm", "sale", "account"],
-    "external_dependencies": {"python": ["pandas"]},
+    "external_dependencies": {"python": ["pandas", "numpy"]},
     "data": [
         "security/kam_management_security.xml",
         "security/ir.model.access.csv",

@@ -63,3 +63,20 @@ class CrmLead(models.Model):
                         plan_customer=plan.partner_id.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_kam_plan_access(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_kam_plan_access([vals])
+        return super().write(vals)
+
+    def _check_kam_plan_access(self, vals_list):
+        """Linking an opportunity to a plan needs the right to read the plan."""
+        plan_ids = {
+            vals["kam_plan_id"] for vals in vals_list if vals.get("kam_plan_id")
+        }
+        if plan_ids:
+            self.env["kam.account.plan"].browse(plan_ids).check_access("read")

@@ -45,6 +45,41 @@ DIRECTOR_FIELDS = frozenset(
 )
 
 
+# Results of the classification: only the run (as superuser) writes them.
+RESULT_FIELDS = frozenset(
+    {
+        "last_run_id",
+        "classified_on",
+        "revenue",
+        "revenue_prev",
+        "revenue_share",
+        "cumulative_share",
+        "pareto_rank",
+        "pareto_class",
+        "invoice_count",
+        "last_invoice_date",
+        "recency_days",
+        "rfm_recency",
+        "rfm_frequency",
+        "rfm_monetary",
+        "rfm_segment",
+        "growth_pct",
+        "margin_pct",
+        "share_of_wallet_pct",
+        "volume_score",
+        "growth_score",
+        "share_of_wallet_score",
+        "profitability_score",
+        "objectives_fit_score",
+        "potential_score",
+        "position_score",
+        "missing_components",
+        "has_position",
+        "quadrant",
+    }
+)
+
+
 class KamAccount(models.Model):
     """A customer (commercial entity) seen by one company's key-account team.
 
@@ -171,6 +206,7 @@ class KamAccount(models.Model):
     quadrant_locked = fields.Boolean(tracking=True)
     lock_reason = fields.Text()
     can_manage = fields.Boolean(compute="_compute_can_manage")
+    can_manage_team = fields.Boolean(compute="_compute_can_manage")
 
     _sql_constraints = [
         (
@@ -325,10 +361,15 @@ class KamAccount(models.Model):
             )
         return "\n".join(parts)
 
+    @api.depends_context("uid")
+    @api.depends("kam_user_id")
     def _compute_can_manage(self):
         is_director = self.env.user.has_group("kam_management.group_kam_manager")
         for account in self:
             account.can_manage = is_director
+            account.can_manage_team = (
+                is_director or account.kam_user_id == self.env.user
+            )
 
     # ------------------------------------------------------------------
     # Constraints and protection of the director's fields
@@ -384,6 +425,15 @@ class KamAccount(models.Model):
                 )
 
     def _check_director_fields(self, fnames):
+        results = RESULT_FIELDS.intersection(fnames)
+        if results and not self.env.su:
+            names = ", ".join(sorted(self._fields[f].string for f in results))
+            raise AccessError(
+                self.env._(
+                    "Only the classification run writes: %(fields)s.",
+                    fields=names,
+                )
+            )
         protected = DIRECTOR_FIELDS.intersection(fnames)
         if (
             protected
@@ -451,6 +501,7 @@ class KamAccount(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_lock_quadrant(self):
+        self.ensure_one()
         for account in self:
             if not account.quadrant:
                 raise UserError(
@@ -473,6 +524,7 @@ class KamAccount(models.Model):
         }
 
     def action_confirm_lock(self):
+        self.ensure_one()
         self.write({"quadrant_locked": True, "lock_reason": self.lock_reason})
         return {"type": "ir.actions.act_window_close"}
 
@@ -484,10 +536,17 @@ class KamAccount(models.Model):
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
+        # The invoices the count of the last classification is made of.
         action["domain"] = [
             ("commercial_partner_id", "=", self.partner_id.id),
             ("company_id", "=", self.company_id.id),
-            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
         ]
+        if self.last_run_id.window_start:
+            action["domain"] += [
+                ("invoice_date", ">=", self.last_run_id.window_start),
+                ("invoice_date", "<=", self.last_run_id.window_end),
+            ]
         action["context"] = {"create": False}
         return action

@@ -439,10 +439,25 @@ class KamAccountPlan(models.Model):
             KamAccountPlan, self.with_context(kam_defer_activities=True)
         ).create(vals_list)
         plans = plans.with_env(self.env)
+        plans._check_plan_creator()
         plans.action_ids.filtered(
             lambda a: a.state == "todo" and not a.activity_id
         )._schedule_activity()
         return plans
+
+    def _check_plan_creator(self):
+        """Only the account's KAM (or a director) starts a plan for it."""
+        if self.env.su or self.env.user.has_group("kam_management.group_kam_manager"):
+            return
+        foreign = self.filtered(lambda p: p.account_id.kam_user_id != self.env.user)
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "Only the Key Account Manager of %(accounts)s or a director "
+                    "can start a plan for it.",
+                    accounts=", ".join(foreign.account_id.mapped("display_name")),
+                )
+            )
 
     def write(self, vals):
         if vals.get("state"):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class KamPositionAssessment(models.Model):
@@ -28,6 +28,26 @@ class KamPositionAssessment(models.Model):
         default=lambda self: self.env.user,
     )
     note = fields.Char()
+
+    def _is_director(self):
+        return self.env.su or self.env.user.has_group(
+            "kam_management.group_kam_manager"
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._is_director():
+            # A KAM records their own assessments only.
+            for vals in vals_list:
+                vals["user_id"] = self.env.uid
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "user_id" in vals and not self._is_director():
+            raise AccessError(
+                self.env._("Only a Key Account Director can change who assessed.")
+            )
+        return super().write(vals)
 
     @api.constrains("score")
     def _check_score(self):

@@ -8,26 +8,33 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     kam_account_ids = fields.One2many(
-        "kam.account", "partner_id", string="Key Account Records"
+        "kam.account",
+        "partner_id",
+        string="Key Account Records",
+        groups="kam_management.group_kam_user",
     )
     kam_account_id = fields.Many2one(
         "kam.account",
+        groups="kam_management.group_kam_user",
         string="Key Account Record",
         compute="_compute_kam_account_id",
         help="This customer's key-account record in the current company.",
     )
     is_key_account = fields.Boolean(
+        groups="kam_management.group_kam_user",
         string="Key Account",
         compute="_compute_kam_account_id",
         search="_search_is_key_account",
     )
     kam_user_id = fields.Many2one(
         "res.users",
+        groups="kam_management.group_kam_user",
         string="Key Account Manager",
         compute="_compute_kam_account_id",
         search="_search_kam_user_id",
     )
     kam_pareto_class = fields.Selection(
+        groups="kam_management.group_kam_user",
         selection=PARETO_CLASSES,
         string="Pareto Class",
         compute="_compute_kam_account_id",

@@ -753,3 +753,24 @@ class TestAccountPlan(KamCommon):
             competitor.write({"note": "Cheap"})
         competitor.with_user(self.director).write({"note": "Cheap"})
         self.assertEqual(competitor.note, "Cheap")
+
+    def test_team_member_cannot_start_a_plan(self):
+        """Only the account's KAM (or a director) starts a plan."""
+        with self.assertRaises(UserError):
+            self.Plan.with_user(self.kam_3).create({"account_id": self.account.id})
+        plan = self.Plan.with_user(self.director).create(
+            {"account_id": self.account.id}
+        )
+        self.assertEqual(plan.state, "draft")
+
+    def test_opportunity_needs_access_to_the_plan(self):
+        """Nobody links an opportunity to a plan they cannot read."""
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].with_user(self.kam_2).create(
+                {
+                    "name": "Foreign plan opportunity",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "kam_plan_id": self.plan.id,
+                }
+            )

@@ -351,3 +351,54 @@ class TestSecurity(KamCommon):
             ):
                 partner.with_user(self.kam_1).action_open_kam_account()
         self.assertFalse(self._account(unknown))
+
+    # --- holes closed after review -------------------------------------
+    def test_kam_cannot_join_another_team(self):
+        """kam_1 cannot add themselves to kam_2's account to read it."""
+        with self.assertRaises(AccessError):
+            self.env["kam.team.member"].with_user(self.kam_1).create(
+                {"account_id": self.acc_kam2.id, "user_id": self.kam_1.id}
+            )
+        self.assertNotIn(self.kam_1, self.acc_kam2.team_member_ids.user_id)
+
+    def test_team_member_reads_but_does_not_change_team(self):
+        member = self.acc_team.team_member_ids.with_user(self.kam_1)
+        self.assertEqual(member.function, "logistics")
+        with self.assertRaises(AccessError):
+            self.env["kam.team.member"].with_user(self.kam_1).create(
+                {"account_id": self.acc_team.id, "user_id": self.director.id}
+            )
+        with self.assertRaises(AccessError):
+            member.write({"function": "finance"})
+        # The account's own KAM manages their team.
+        self.env["kam.team.member"].with_user(self.kam_1).create(
+            {"account_id": self.acc_own.id, "user_id": self.kam_2.id}
+        )
+        self.assertIn(self.kam_2, self.acc_own.team_member_ids.user_id)
+
+    def test_results_written_by_the_run_only(self):
+        account = self.acc_own.with_user(self.kam_1)
+        before = self.acc_own.pareto_class
+        for values in ({"pareto_class": "a"}, {"quadrant": "invest"}):
+            with self.assertRaises(AccessError):
+                account.write(values)
+        with self.assertRaises(AccessError):
+            self.acc_own.with_user(self.director).write({"potential_score": 99})
+        self.assertEqual(self.acc_own.pareto_class, before)
+
+    def test_kam_assesses_in_own_name(self):
+        assessment = (
+            self.env["kam.position.assessment"]
+            .with_user(self.kam_1)
+            .create(
+                {
+                    "account_id": self.acc_own.id,
+                    "criterion_id": self.criterion_main.id,
+                    "score": 4,
+                    "user_id": self.director.id,
+                }
+            )
+        )
+        self.assertEqual(assessment.user_id, self.kam_1)
+        with self.assertRaises(AccessError):
+            assessment.write({"user_id": self.kam_2.id})

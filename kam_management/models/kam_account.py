@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .kam_classification_engine import WRITTEN_FIELDS
 from .res_company import WEIGHT_FIELDS
 
 PARETO_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -41,41 +42,6 @@ DIRECTOR_FIELDS = frozenset(
         "lock_reason",
         "partner_id",
         "company_id",
-    }
-)
-
-
-# Results of the classification: only the run (as superuser) writes them.
-RESULT_FIELDS = frozenset(
-    {
-        "last_run_id",
-        "classified_on",
-        "revenue",
-        "revenue_prev",
-        "revenue_share",
-        "cumulative_share",
-        "pareto_rank",
-        "pareto_class",
-        "invoice_count",
-        "last_invoice_date",
-        "recency_days",
-        "rfm_recency",
-        "rfm_frequency",
-        "rfm_monetary",
-        "rfm_segment",
-        "growth_pct",
-        "margin_pct",
-        "share_of_wallet_pct",
-        "volume_score",
-        "growth_score",
-        "share_of_wallet_score",
-        "profitability_score",
-        "objectives_fit_score",
-        "potential_score",
-        "position_score",
-        "missing_components",
-        "has_position",
-        "quadrant",
     }
 )
 
@@ -425,7 +391,7 @@ class KamAccount(models.Model):
                 )
 
     def _check_director_fields(self, fnames):
-        results = RESULT_FIELDS.intersection(fnames)
+        results = WRITTEN_FIELDS.intersection(fnames)
         if results and not self.env.su:
             names = ", ".join(sorted(self._fields[f].string for f in results))
             raise AccessError(

@@ -42,6 +42,21 @@ ENGINE_FIELDS = (
     "position_score",
     "quadrant",
 )
+# Every kam.account field a run writes; nobody else may (see kam.account.write).
+WRITTEN_FIELDS = frozenset(
+    ENGINE_FIELDS
+    + (
+        "last_run_id",
+        "classified_on",
+        "revenue",
+        "revenue_prev",
+        "invoice_count",
+        "last_invoice_date",
+        "recency_days",
+        "missing_components",
+        "has_position",
+    )
+)
 COMPONENT_KEYS = {
     "volume_score": "volume",
     "growth_score": "growth",

@@ -9,9 +9,13 @@ Problem codes:
 
 ``window_not_positive``
     ``window_months`` is not a positive number. Params: ``months``.
+``window_too_long``
+    ``window_months`` is over :data:`MAX_WINDOW_MONTHS`. Params: ``months``,
+    ``max``.
 ``pareto_out_of_range``
-    ``pareto_a`` or ``pareto_b`` is not within ``0 < x <= 100``. Params:
-    ``value``. Reported once per offending value.
+    ``pareto_a`` or ``pareto_b`` is not within ``0 < x < 100`` (at 100 no
+    customer could be class C). Params: ``value``. Reported once per offending
+    value.
 ``pareto_order``
     ``pareto_a`` is not strictly lower than ``pareto_b``. Params: ``a``, ``b``.
 ``weight_unknown``
@@ -19,6 +23,9 @@ Problem codes:
     ``component``.
 ``weight_negative``
     A weight is negative or not a finite number. Params: ``component``, ``weight``.
+``weight_too_large``
+    A weight is over :data:`MAX_WEIGHT`. Params: ``component``, ``weight``,
+    ``max``.
 ``weights_all_zero``
     The valid, non-negative weights of known components sum to zero or less.
     No params.
@@ -57,6 +64,10 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "objectives_fit": 15.0,
     }
 )
+
+# Bounds that keep the arithmetic and the dates of a run sane.
+MAX_WINDOW_MONTHS = 120
+MAX_WEIGHT = 100.0
 
 Problem = tuple[str, dict[str, Any]]
 
@@ -105,7 +116,7 @@ def _pareto_problems(a: Any, b: Any) -> list[Problem]:
     problems: list[Problem] = []
     for value in (a, b):
         number = _as_float(value)
-        if not 0.0 < number <= 100.0:
+        if not 0.0 < number < 100.0:
             problems.append(("pareto_out_of_range", {"value": value}))
     if not _as_float(a) < _as_float(b):
         problems.append(("pareto_order", {"a": a, "b": b}))
@@ -125,6 +136,14 @@ def _weight_problems(weights: Mapping[str, Any]) -> list[Problem]:
                 ("weight_negative", {"component": component, "weight": weight})
             )
             continue
+        if number > MAX_WEIGHT:
+            problems.append(
+                (
+                    "weight_too_large",
+                    {"component": component, "weight": weight, "max": MAX_WEIGHT},
+                )
+            )
+            continue
         total += number
     if total <= 0.0:
         problems.append(("weights_all_zero", {}))
@@ -137,8 +156,16 @@ def config_problems(config: ClassificationConfig) -> list[Problem]:
     An empty list means the configuration is valid.
     """
     problems: list[Problem] = []
-    if not _as_float(config.window_months) > 0:
+    months = _as_float(config.window_months)
+    if not months > 0:
         problems.append(("window_not_positive", {"months": config.window_months}))
+    elif months > MAX_WINDOW_MONTHS:
+        problems.append(
+            (
+                "window_too_long",
+                {"months": config.window_months, "max": MAX_WINDOW_MONTHS},
+            )
+        )
     problems.extend(_pareto_problems(config.pareto_a, config.pareto_b))
     problems.extend(_weight_problems(config.weights or {}))
     for name, value in (

@@ -41,6 +41,32 @@ def test_default_weights_are_not_shared():
     [
         ({"window_months": 0}, [("window_not_positive", {"months": 0})]),
         ({"window_months": -3}, [("window_not_positive", {"months": -3})]),
+        (
+            {"window_months": 100_000},
+            [("window_too_long", {"months": 100_000, "max": 120})],
+        ),
+        (
+            {"window_months": 2**31},
+            [("window_too_long", {"months": 2**31, "max": 120})],
+        ),
+        (
+            {"pareto_b": 100.0},
+            [("pareto_out_of_range", {"value": 100.0})],
+        ),
+        (
+            {"weights": {"volume": 1e308, "growth": 1e308}},
+            [
+                (
+                    "weight_too_large",
+                    {"component": "volume", "weight": 1e308, "max": 100.0},
+                ),
+                (
+                    "weight_too_large",
+                    {"component": "growth", "weight": 1e308, "max": 100.0},
+                ),
+                ("weights_all_zero", {}),
+            ],
+        ),
         ({"pareto_a": 0.0}, [("pareto_out_of_range", {"value": 0.0})]),
         (
             {"pareto_b": 100.5},
@@ -95,11 +121,12 @@ def test_config_problems(changes, expected):
 
 
 def test_limits_are_valid():
+    assert config_problems(ClassificationConfig(window_months=120)) == []
     config = ClassificationConfig(
         window_months=1,
-        pareto_a=99.9,
-        pareto_b=100.0,
-        weights={"volume": 1.0},
+        pareto_a=99.8,
+        pareto_b=99.9,
+        weights={"volume": 100.0},
         potential_threshold=0.0,
         position_threshold=100.0,
     )

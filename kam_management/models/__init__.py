@@ -1,3 +1,7 @@
+# The mixin first: the other models inherit it.
+from . import kam_guard
+
+# isort: split
 from . import (
     crm_lead,
     kam_account,
@@ -15,6 +19,7 @@ from . import (
     kam_plan_objective,
     kam_position_assessment,
     kam_position_criterion,
+    kam_settings,
     kam_team_member,
     mail_activity,
     res_company,

@@ -73,6 +73,40 @@ class CrmLead(models.Model):
         self._check_kam_plan_access([vals])
         return super().write(vals)
 
+    def copy(self, default=None):
+        """A copy stays on the plan of its original.
+
+        Salespeople without key-account rights may duplicate their linked
+        opportunities: the copy keeps the link they may not set themselves.
+        """
+        default = dict(default or {})
+        if "kam_plan_id" in default:
+            return super().copy(default)
+        default["kam_plan_id"] = False
+        copies = super().copy(default)
+        for original, new in zip(self, copies, strict=True):
+            if original.kam_plan_id:
+                # sudo: only the link of the original is copied.
+                new.sudo().kam_plan_id = original.sudo().kam_plan_id
+        return copies
+
+    def onchange(self, values, field_names, fields_spec):
+        if values.get("kam_plan_id") and not self.env.su:
+            plan_id = values["kam_plan_id"]
+            plan_id = plan_id.get("id") if isinstance(plan_id, dict) else plan_id
+            if isinstance(plan_id, int):
+                self.env["kam.account.plan"].browse(plan_id).check_access("read")
+        return super().onchange(values, field_names, fields_spec)
+
+    def _mail_track(self, tracked_fields, initial_values):
+        # A salesman unlinking their opportunity from a plan they cannot read
+        # still gets the change tracked (sudo: the plan's name only).
+        if initial_values.get("kam_plan_id"):
+            initial_values = dict(
+                initial_values, kam_plan_id=initial_values["kam_plan_id"].sudo()
+            )
+        return super()._mail_track(tracked_fields, initial_values)
+
     def _check_kam_plan_access(self, vals_list):
         """Linking an opportunity to a plan needs the right to read the plan."""
         plan_ids = {

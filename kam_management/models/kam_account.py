@@ -55,10 +55,13 @@ class KamAccount(models.Model):
 
     _name = "kam.account"
     _description = "Key Account"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kam.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _rec_name = "partner_id"
     _order = "is_key_account desc, pareto_rank, id"
     _check_company_auto = True
+    _kam_recheck_fields = ("company_id", "partner_id")
+    # Archiving follows the customer.
+    _kam_system_fields = ("active",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -373,6 +376,31 @@ class KamAccount(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Say why the quadrant of %(account)s is locked.",
+                        account=account.display_name,
+                    )
+                )
+
+    @api.constrains("kam_user_id", "company_id")
+    def _check_kam_user(self):
+        for account in self.filtered("kam_user_id"):
+            # sudo: the companies of another user are not always readable.
+            user = account.kam_user_id.sudo()
+            if user.share or account.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the Key Account Manager of %(account)s: "
+                        "only internal users of %(company)s can.",
+                        user=user.name,
+                        account=account.display_name,
+                        company=account.company_id.name,
+                    )
+                )
+            if user in account.sudo().team_member_ids.user_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is in the account team of %(account)s: remove "
+                        "them from the team before making them its KAM.",
+                        user=user.name,
                         account=account.display_name,
                     )
                 )

@@ -62,6 +62,10 @@ class KamAccount(models.Model):
     )
     coverage_warning = fields.Text(compute="_compute_coverage_warning")
 
+    def _kam_get_system_fields(self):
+        # Computed from the buying centre: nobody hides a coverage warning.
+        return super()._kam_get_system_fields() | set(COVERAGE_FIELDS)
+
     def _compute_buying_role_count(self):
         groups = self.env["kam.buying.role"]._read_group(
             [("account_id", "in", self.ids)], ["account_id"], ["__count"]

@@ -1,5 +1,6 @@
 """The account plan: a 12 to 18 months plan for one key account."""
 
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -47,8 +48,12 @@ class KamAccountPlan(models.Model):
 
     _name = "kam.account.plan"
     _description = "Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kam.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
+    _check_company_auto = True
+    _kam_recheck_fields = ("account_id", "company_id")
+    # The state moves only through the buttons, each checking who presses it.
+    _kam_system_fields = ("state", "last_review_date")
 
     name = fields.Char(
         compute="_compute_name",
@@ -73,7 +78,7 @@ class KamAccountPlan(models.Model):
     company_id = fields.Many2one(
         related="account_id.company_id", store=True, index=True
     )
-    currency_id = fields.Many2one(related="account_id.currency_id")
+    currency_id = fields.Many2one(related="account_id.currency_id", compute_sudo=False)
     kam_user_id = fields.Many2one(
         related="account_id.kam_user_id",
         store=True,
@@ -147,7 +152,9 @@ class KamAccountPlan(models.Model):
     why_us = fields.Text(
         help="Why the customer buys from us rather than from comparable competitors.",
     )
-    competitor_ids = fields.Many2many("kam.competitor", string="Competitors")
+    competitor_ids = fields.Many2many(
+        "kam.competitor", string="Competitors", check_company=True
+    )
 
     # --- history of the business ------------------------------------------
     history_achievements = fields.Text(string="Achievements")
@@ -156,11 +163,19 @@ class KamAccountPlan(models.Model):
     history_solutions = fields.Text(string="Solutions")
 
     # --- the account's classification -------------------------------------
-    pareto_class = fields.Selection(related="account_id.pareto_class")
-    quadrant = fields.Selection(related="account_id.quadrant")
-    strategy = fields.Text(related="account_id.strategy")
-    potential_score = fields.Float(related="account_id.potential_score")
-    position_score = fields.Float(related="account_id.position_score")
+    # Read with the user's rights: never computed for someone who may not
+    # read the account.
+    pareto_class = fields.Selection(
+        related="account_id.pareto_class", compute_sudo=False
+    )
+    quadrant = fields.Selection(related="account_id.quadrant", compute_sudo=False)
+    strategy = fields.Text(related="account_id.strategy", compute_sudo=False)
+    potential_score = fields.Float(
+        related="account_id.potential_score", compute_sudo=False
+    )
+    position_score = fields.Float(
+        related="account_id.position_score", compute_sudo=False
+    )
 
     # --- content ----------------------------------------------------------
     objective_ids = fields.One2many(
@@ -170,7 +185,10 @@ class KamAccountPlan(models.Model):
         "kam.plan.action", "plan_id", string="Action Plan", copy=False
     )
     agreement_ids = fields.One2many(
-        related="account_id.agreement_ids", readonly=False, string="Agreements"
+        related="account_id.agreement_ids",
+        readonly=False,
+        compute_sudo=False,
+        string="Agreements",
     )
     opportunity_ids = fields.One2many(
         "crm.lead",
@@ -359,6 +377,18 @@ class KamAccountPlan(models.Model):
                     )
                 )
 
+    def init(self):
+        super().init()
+        # One active plan per account, enforced by the database itself.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (account_id) "
+                "WHERE state = 'active'",
+                SQL.identifier("kam_account_plan_one_active_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+
     @api.constrains("state", "account_id")
     def _check_one_active_plan(self):
         active = self.filtered(lambda p: p.state == "active")
@@ -430,8 +460,6 @@ class KamAccountPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_state_rights(vals.get("state", "draft"), ["draft"])
         # The activities of the actions created with the plan are scheduled
         # once mail has subscribed the plan's followers: an activity subscribes
         # its owner, and mail would then subscribe the creator a second time.
@@ -459,11 +487,6 @@ class KamAccountPlan(models.Model):
                 )
             )
 
-    def write(self, vals):
-        if vals.get("state"):
-            self._check_state_rights(vals["state"], self.mapped("state"))
-        return super().write(vals)
-
     # ------------------------------------------------------------------
     # State machine
     # ------------------------------------------------------------------
@@ -481,29 +504,45 @@ class KamAccountPlan(models.Model):
                     )
                 )
 
+    def _set_state(self, new_state, *from_states):
+        """Move the plans to ``new_state`` after checking who asks and from where.
+
+        The state field is written by this method only (with superuser rights,
+        once the user's own right to edit the plans has been checked).
+        """
+        self._check_state(*from_states)
+        self._check_state_rights(new_state, self.mapped("state"))
+        self.check_access("write")
+        if new_state != "active":
+            return self.sudo().write({"state": new_state})
+        # One active plan per account, also between concurrent transactions:
+        # the partial unique index decides, the message explains.
+        try:
+            with self.env.cr.savepoint():
+                return self.sudo().write({"state": new_state})
+        except psycopg2.errors.UniqueViolation:
+            raise ValidationError(
+                self.env._(
+                    "%(customer)s already has an active account plan: close it "
+                    "before activating another one.",
+                    customer=", ".join(self.account_id.mapped("display_name")),
+                )
+            ) from None
+
     def action_submit(self):
-        self._check_state("draft")
-        self.write({"state": "submitted"})
+        self._set_state("submitted", "draft")
 
     def action_approve(self):
-        if not _is_director(self.env):
-            raise UserError(
-                self.env._("Only a Key Account Director can approve an account plan.")
-            )
-        self._check_state("submitted")
-        self.write({"state": "approved"})
+        self._set_state("approved", "submitted")
 
     def action_activate(self):
-        self._check_state("approved")
-        self.write({"state": "active"})
+        self._set_state("active", "approved")
 
     def action_close(self):
-        self._check_state("active")
-        self.write({"state": "closed"})
+        self._set_state("closed", "active")
 
     def action_reset_draft(self):
-        self._check_state("submitted", "approved", "active", "closed")
-        self.write({"state": "draft"})
+        self._set_state("draft", "submitted", "approved", "active", "closed")
 
     # ------------------------------------------------------------------
     # Reviews
@@ -515,7 +554,9 @@ class KamAccountPlan(models.Model):
 
     def _set_reviewed(self):
         today = fields.Date.context_today(self)
-        self.write(
+        self.check_access("write")
+        # sudo: the last review date is set here only.
+        self.sudo().write(
             {
                 "last_review_date": today,
                 "review_date": today + relativedelta(months=REVIEW_MONTHS),

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
 AGREEMENT_TYPES = [
@@ -28,8 +28,10 @@ class KamAgreement(models.Model):
 
     _name = "kam.agreement"
     _description = "Key Account Agreement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kam.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_end, id"
+    _kam_recheck_fields = ("account_id", "company_id")
+    _kam_system_fields = ("expiry_notified",)
 
     account_id = fields.Many2one(
         "kam.account",
@@ -46,7 +48,7 @@ class KamAgreement(models.Model):
     company_id = fields.Many2one(
         related="account_id.company_id", store=True, index=True
     )
-    currency_id = fields.Many2one(related="account_id.currency_id")
+    currency_id = fields.Many2one(related="account_id.currency_id", compute_sudo=False)
     kam_user_id = fields.Many2one(
         related="account_id.kam_user_id", store=True, string="Key Account Manager"
     )
@@ -118,10 +120,89 @@ class KamAgreement(models.Model):
                     )
                 )
 
+    @api.constrains("account_id")
+    def _check_key_account(self):
+        for agreement in self:
+            if not agreement.account_id.sudo().is_key_account:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s is not a key account: agreements are "
+                        "recorded for key accounts only.",
+                        customer=agreement.account_id.sudo().display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._kam_check_attachments(vals.get("attachment_ids"))
+        agreements = super().create(vals_list)
+        agreements._kam_bind_attachments()
+        return agreements
+
     def write(self, vals):
+        self._kam_check_attachments(vals.get("attachment_ids"))
+        res = super().write(vals)
         if "date_end" in vals:
-            vals = dict(vals, expiry_notified=False)
-        return super().write(vals)
+            # sudo: the reminder flag is the application's (a new end date
+            # deserves a new reminder).
+            self.sudo().write({"expiry_notified": False})
+        if "attachment_ids" in vals:
+            self._kam_bind_attachments()
+        return res
+
+    def _kam_check_attachments(self, commands):
+        """Only documents uploaded by the user or already on the agreement.
+
+        The web client uploads a document unattached (or attached to the
+        record being edited) before linking it; a document of another record
+        must not be linked to an agreement.
+        """
+        if not commands or self.env.su:
+            return
+        ids = set()
+        for command in commands:
+            if isinstance(command, list | tuple):
+                if command[0] == Command.LINK:
+                    ids.add(command[1])
+                elif command[0] == Command.SET:
+                    ids.update(command[2])
+            elif isinstance(command, int):
+                ids.add(command)
+        ids -= set(self.attachment_ids.ids)
+        if not ids:
+            return
+        # sudo: to tell the user's own uploads from other records' documents
+        # (their content stays unreadable either way).
+        foreign = (
+            self.env["ir.attachment"]
+            .sudo()
+            .browse(ids)
+            .filtered(lambda a: not self._kam_own_upload(a))
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "Only documents you upload to the agreement can be attached to it."
+                )
+            )
+
+    def _kam_own_upload(self, attachment):
+        """The user's own upload, not yet (or already) bound to these records."""
+        if attachment.res_model == self._name and attachment.res_id in self.ids:
+            return True
+        return (
+            attachment.create_uid == self.env.user
+            and attachment.res_model in (False, self._name)
+            and not attachment.res_id
+        )
+
+    def _kam_bind_attachments(self):
+        # sudo: the documents belong to the agreement from now on.
+        for agreement in self:
+            agreement.attachment_ids.sudo().filtered(
+                lambda a, rec=agreement: not a.res_id or a.res_model != rec._name
+            ).write({"res_model": agreement._name, "res_id": agreement.id})
 
     @api.model
     def _cron_agreement_expiry(self):
@@ -149,5 +230,5 @@ class KamAgreement(models.Model):
                 for agreement in expiring
             },
         )
-        expiring.write({"expiry_notified": True})
+        expiring.sudo().write({"expiry_notified": True})
         return expiring

@@ -41,7 +41,9 @@ class KamBuyingRole(models.Model):
 
     _name = "kam.buying.role"
     _description = "Buying Centre Role"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kam.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _check_company_auto = True
+    _kam_recheck_fields = ("account_id", "company_id")
     _rec_name = "partner_id"
     _order = "account_id, is_decision_maker desc, relationship_strength desc, id"
 
@@ -57,7 +59,7 @@ class KamBuyingRole(models.Model):
         related="account_id.company_id", store=True, index=True
     )
     account_partner_id = fields.Many2one(
-        related="account_id.partner_id", string="Customer"
+        related="account_id.partner_id", string="Customer", compute_sudo=False
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -389,6 +391,22 @@ class KamBuyingRole(models.Model):
                         "%(strength)s.",
                         contact=role.partner_id.display_name,
                         strength=role.relationship_strength,
+                    )
+                )
+
+    @api.constrains("owner_id", "account_id")
+    def _check_owner(self):
+        for role in self.filtered("owner_id"):
+            # sudo: the companies of another user are not always readable.
+            owner = role.owner_id.sudo()
+            if owner.share or role.company_id not in owner.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot own a relationship of %(account)s: only "
+                        "internal users of %(company)s can.",
+                        user=owner.name,
+                        account=role.account_id.sudo().display_name,
+                        company=role.company_id.name,
                     )
                 )
 

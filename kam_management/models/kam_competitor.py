@@ -1,10 +1,12 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class KamCompetitor(models.Model):
     """A supplier competing with us for the business of key accounts."""
 
     _name = "kam.competitor"
+    _inherit = ["kam.guard.mixin"]
     _description = "Key Account Competitor"
     _order = "name, id"
 
@@ -16,9 +18,21 @@ class KamCompetitor(models.Model):
     company_id = fields.Many2one(
         "res.company",
         default=lambda self: self.env.company,
-        help="Leave empty to share the competitor between companies.",
+        help="Leave empty to share the competitor between companies (directors only).",
     )
     active = fields.Boolean(default=True)
+
+    @api.constrains("company_id")
+    def _check_shared(self):
+        if self.env.su or self.env.user.has_group("kam_management.group_kam_manager"):
+            return
+        if self.filtered(lambda c: not c.company_id):
+            raise ValidationError(
+                self.env._(
+                    "Only a Key Account Director can share a competitor between "
+                    "companies: give it a company."
+                )
+            )
 
     _sql_constraints = [
         (

@@ -24,8 +24,11 @@ class KamPlanAction(models.Model):
     """
 
     _name = "kam.plan.action"
+    _inherit = ["kam.guard.mixin"]
     _description = "Account Plan Action"
     _order = "plan_id, date_deadline, id"
+    _kam_recheck_fields = ("plan_id", "company_id")
+    _kam_system_fields = ("activity_id",)
 
     plan_id = fields.Many2one(
         "kam.account.plan", required=True, ondelete="cascade", index=True
@@ -128,12 +131,14 @@ class KamPlanAction(models.Model):
 
     def _schedule_activity(self):
         for action in self:
-            action.activity_id = action.plan_id.activity_schedule(
+            activity = action.plan_id.activity_schedule(
                 TODO_ACTIVITY,
                 date_deadline=action.date_deadline,
                 summary=action.name,
                 user_id=action.owner_id.id,
             )
+            # sudo: the link to its activity is the application's.
+            action.sudo().activity_id = activity
 
     # ------------------------------------------------------------------
     # Buttons

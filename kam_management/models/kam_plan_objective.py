@@ -27,7 +27,9 @@ class KamPlanObjective(models.Model):
     """
 
     _name = "kam.plan.objective"
+    _inherit = ["kam.guard.mixin"]
     _description = "Account Plan Objective"
+    _kam_recheck_fields = ("plan_id", "company_id")
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one(
@@ -37,7 +39,7 @@ class KamPlanObjective(models.Model):
         related="plan_id.account_id", store=True, index=True, string="Key Account"
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
-    currency_id = fields.Many2one(related="plan_id.currency_id")
+    currency_id = fields.Many2one(related="plan_id.currency_id", compute_sudo=False)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Objective", required=True)
     kpi = fields.Selection(KPIS, string="KPI", required=True, default="revenue")

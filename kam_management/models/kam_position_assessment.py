@@ -6,8 +6,11 @@ class KamPositionAssessment(models.Model):
     """A dated 1-5 rating of one supplier-position criterion for an account."""
 
     _name = "kam.position.assessment"
+    _inherit = ["kam.guard.mixin"]
     _description = "Supplier Position Assessment"
     _order = "date desc, id desc"
+    _check_company_auto = True
+    _kam_recheck_fields = ("account_id", "company_id")
 
     account_id = fields.Many2one(
         "kam.account", required=True, ondelete="cascade", index=True
@@ -17,7 +20,7 @@ class KamPositionAssessment(models.Model):
         "kam.position.criterion",
         required=True,
         ondelete="restrict",
-        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        check_company=True,
     )
     score = fields.Integer(required=True, help="1 (very weak) to 5 (very strong).")
     date = fields.Date(required=True, default=fields.Date.context_today)

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 FUNCTIONS = [
     ("sales", "Sales"),
@@ -14,8 +15,10 @@ class KamTeamMember(models.Model):
     """An internal person serving one key account together with its KAM."""
 
     _name = "kam.team.member"
+    _inherit = ["kam.guard.mixin"]
     _description = "Key Account Team Member"
     _order = "account_id, function, id"
+    _kam_recheck_fields = ("account_id", "company_id")
 
     account_id = fields.Many2one(
         "kam.account", required=True, ondelete="cascade", index=True
@@ -31,6 +34,32 @@ class KamTeamMember(models.Model):
         FUNCTIONS, string="Internal Function", required=True, default="sales"
     )
     note = fields.Char(string="Responsibility")
+
+    @api.constrains("user_id", "account_id")
+    def _check_user(self):
+        for member in self:
+            # sudo: the companies of another user are not always readable.
+            user = member.user_id.sudo()
+            account = member.account_id.sudo()
+            if user.share or account.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot join the account team of %(account)s: "
+                        "only internal users of %(company)s can.",
+                        user=user.name,
+                        account=account.display_name,
+                        company=account.company_id.name,
+                    )
+                )
+            if user == account.kam_user_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is the Key Account Manager of %(account)s and "
+                        "cannot also be a member of its team.",
+                        user=user.name,
+                        account=account.display_name,
+                    )
+                )
 
     _sql_constraints = [
         (

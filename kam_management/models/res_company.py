@@ -3,6 +3,10 @@ from odoo.exceptions import ValidationError
 
 from kam_scoring import ClassificationConfig, config_problems
 
+from .kam_guard import check_input_values
+
+MAX_ACCOUNTS_PER_KAM = 1000
+
 # Company field holding the weight of each potential component.
 WEIGHT_FIELDS = {
     "volume": "kam_weight_volume",
@@ -11,6 +15,11 @@ WEIGHT_FIELDS = {
     "profitability": "kam_weight_profitability",
     "objectives_fit": "kam_weight_objectives_fit",
 }
+
+
+def _kam_values(vals):
+    """The key-account settings among ``vals``."""
+    return {key: value for key, value in vals.items() if key.startswith("kam_")}
 
 
 class ResCompany(models.Model):
@@ -85,8 +94,12 @@ class ResCompany(models.Model):
             "window_not_positive": self.env._(
                 "The classification window must be at least one month (got %(months)s)."
             ),
+            "window_too_long": self.env._(
+                "The classification window can be at most %(max)s months (got "
+                "%(months)s)."
+            ),
             "pareto_out_of_range": self.env._(
-                "Pareto thresholds must be between 0 and 100%% (got %(value)s)."
+                "Pareto thresholds must be above 0 and below 100%% (got %(value)s)."
             ),
             "pareto_order": self.env._(
                 "The class A threshold (%(a)s%%) must be lower than the class B "
@@ -94,6 +107,9 @@ class ResCompany(models.Model):
             ),
             "weight_negative": self.env._(
                 "The weight of %(component)s cannot be negative (got %(weight)s)."
+            ),
+            "weight_too_large": self.env._(
+                "The weight of %(component)s can be at most %(max)s (got %(weight)s)."
             ),
             "weights_all_zero": self.env._(
                 "At least one account potential weight must be greater than zero."
@@ -127,7 +143,22 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     "\n".join(company._kam_problem_message(*p) for p in problems)
                 )
-            if company.kam_max_accounts_per_kam < 1:
+            if not 1 <= company.kam_max_accounts_per_kam <= MAX_ACCOUNTS_PER_KAM:
                 raise ValidationError(
-                    self.env._("A KAM must be able to manage at least one key account.")
+                    self.env._(
+                        "The recommended number of key accounts per KAM must be "
+                        "between 1 and %(max)s (got %(count)s).",
+                        max=MAX_ACCOUNTS_PER_KAM,
+                        count=company.kam_max_accounts_per_kam,
+                    )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, _kam_values(vals))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input_values(self, _kam_values(vals))
+        return super().write(vals)

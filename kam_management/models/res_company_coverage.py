@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+MAX_DAYS = 3650
+
 
 class ResCompany(models.Model):
     # Kept apart from the other extensions on purpose (one file per feature).
@@ -18,12 +20,13 @@ class ResCompany(models.Model):
     @api.constrains("kam_stale_contact_days")
     def _check_kam_stale_contact_days(self):
         for company in self:
-            if company.kam_stale_contact_days < 1:
+            if not 1 <= company.kam_stale_contact_days <= MAX_DAYS:
                 raise ValidationError(
                     self.env._(
-                        "The stale contact delay must be at least one day "
-                        "(got %(days)s).",
+                        "The stale contact delay must be between 1 and %(max)s "
+                        "days (got %(days)s).",
                         days=company.kam_stale_contact_days,
+                        max=MAX_DAYS,
                     )
                 )
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+MAX_DAYS = 3650
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
@@ -15,9 +17,14 @@ class ResCompany(models.Model):
     @api.constrains("kam_agreement_notice_days")
     def _check_kam_agreement_notice_days(self):
         for company in self:
-            if company.kam_agreement_notice_days < 0:
+            if not 0 <= company.kam_agreement_notice_days <= MAX_DAYS:
                 raise ValidationError(
-                    self.env._("The agreement notice period cannot be negative.")
+                    self.env._(
+                        "The agreement notice period must be between 0 and "
+                        "%(max)s days (got %(days)s).",
+                        max=MAX_DAYS,
+                        days=company.kam_agreement_notice_days,
+                    )
                 )
 
 

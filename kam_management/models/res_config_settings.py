@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .kam_guard import check_input_values
 
 
 class ResConfigSettings(models.TransientModel):
@@ -36,3 +38,13 @@ class ResConfigSettings(models.TransientModel):
     kam_max_accounts_per_kam = fields.Integer(
         related="company_id.kam_max_accounts_per_kam", readonly=False
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A fractional or huge number would be cut silently on its way to
+        # the company: refuse it here.
+        for vals in vals_list:
+            check_input_values(
+                self, {k: v for k, v in vals.items() if k.startswith("kam_")}
+            )
+        return super().create(vals_list)

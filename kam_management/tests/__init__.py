@@ -4,5 +4,6 @@ from . import (
     test_classification,
     test_config,
     test_security,
+    test_security_attacks,
     test_tour,
 )

@@ -580,7 +580,7 @@ class TestBuyingCentre(KamCommon):
         )
         settings.execute()
         self.assertEqual(self.company.kam_stale_contact_days, 60)
-        with self.assertRaisesText(ValidationError, "at least one day"):
+        with self.assertRaisesText(ValidationError, "between 1 and 3650 days"):
             self.company.kam_stale_contact_days = 0
         self.assertEqual(self._refresh(self.company).kam_stale_contact_days, 60)
 

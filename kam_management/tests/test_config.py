@@ -34,14 +34,20 @@ BAD_SETTINGS = [
     ("window negative", {"kam_window_months": -6}, "at least one month"),
     ("pareto A = B", {"kam_pareto_a": 90.0, "kam_pareto_b": 90.0}, "lower than"),
     ("pareto A > B", {"kam_pareto_a": 96.0}, "lower than"),
-    ("pareto B above 100", {"kam_pareto_b": 120.0}, "between 0 and 100"),
-    ("pareto A zero", {"kam_pareto_a": 0.0}, "between 0 and 100"),
+    ("pareto B above 100", {"kam_pareto_b": 120.0}, "below 100"),
+    ("pareto A zero", {"kam_pareto_a": 0.0}, "above 0"),
+    ("pareto B = 100", {"kam_pareto_b": 100.0}, "below 100"),
+    ("window 100,000 months", {"kam_window_months": 100_000}, "at most 120"),
+    ("window 2^31 months", {"kam_window_months": 2**31}, "out of range"),
+    ("window fractional", {"kam_window_months": 2.5}, "whole number"),
+    ("huge weights", {"kam_weight_volume": 1e308}, "at most 100"),
+    ("infinite weight", {"kam_weight_growth": float("inf")}, "out of range"),
     ("potential above 100", {"kam_potential_threshold": 101.0}, "High Potential"),
     ("position negative", {"kam_position_threshold": -1.0}, "Strong Position"),
     ("all weights zero", ALL_WEIGHTS_ZERO, "greater than zero"),
     ("negative weight", {"kam_weight_growth": -5.0}, "Growth cannot be negative"),
-    ("max accounts zero", {"kam_max_accounts_per_kam": 0}, "at least one"),
-    ("max accounts negative", {"kam_max_accounts_per_kam": -2}, "at least one"),
+    ("max accounts zero", {"kam_max_accounts_per_kam": 0}, "between 1 and"),
+    ("max accounts negative", {"kam_max_accounts_per_kam": -2}, "between 1 and"),
 ]
 
 
@@ -187,9 +193,9 @@ class TestConfig(KamCommon):
 
     def test_criterion_weight_not_negative(self):
         Criterion = self.env["kam.position.criterion"]
-        with self.assertRaisesText(ValidationError, "cannot be negative"):
+        with self.assertRaisesText(ValidationError, "between 0 and 100"):
             Criterion.create({"name": "Bad", "weight": -1.0})
-        with self.assertRaisesText(ValidationError, "cannot be negative"):
+        with self.assertRaisesText(ValidationError, "between 0 and 100"):
             self.criterion_main.weight = -0.5
         self.assertEqual(Criterion.create({"name": "Ignored", "weight": 0}).weight, 0)
 

@@ -4,7 +4,7 @@ import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 PLAN_STATES = [
     ("draft", "Draft"),
@@ -518,7 +518,7 @@ class KamAccountPlan(models.Model):
         # One active plan per account, also between concurrent transactions:
         # the partial unique index decides, the message explains.
         try:
-            with self.env.cr.savepoint():
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 return self.sudo().write({"state": new_state})
         except psycopg2.errors.UniqueViolation:
             raise ValidationError(

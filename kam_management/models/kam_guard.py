@@ -145,8 +145,15 @@ class KamGuardMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        system = self._kam_get_system_fields()
         for vals in vals_list:
-            self._kam_check_system_fields(vals)
+            # A form sends the defaults it was given (a new plan is a draft):
+            # only other values are refused.
+            given = system.intersection(vals)
+            defaults = self.default_get(list(given)) if given else {}
+            self._kam_check_system_fields(
+                [f for f in given if vals[f] != defaults.get(f, False)]
+            )
             check_input_values(self, vals)
         # Odoo checks the record rules of created records on the result.
         return super().create(vals_list)

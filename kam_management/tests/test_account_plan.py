@@ -156,7 +156,7 @@ class TestAccountPlan(KamCommon):
         )
         with self.assertRaisesText(UserError, "Only a Key Account Director"):
             plan.action_approve()
-        with self.assertRaisesText(UserError, "Only a Key Account Director"):
+        with self.assertRaisesText(AccessError, "set by the application"):
             plan.write({"state": "approved"})
         with self.assertRaises(UserError):
             plan.action_activate()
@@ -211,14 +211,13 @@ class TestAccountPlan(KamCommon):
             self.assertEqual(account_form.plan_count, 2)
 
     def test_kam_cannot_create_an_approved_plan(self):
-        with self.assertRaisesText(UserError, "must approve"):
-            self.Plan.with_user(self.kam_1).create(
-                {"account_id": self.account.id, "state": "active"}
-            )
-        plan = self.Plan.with_user(self.kam_1).create(
-            {"account_id": self.account.id, "state": "submitted"}
-        )
-        self.assertEqual(plan.state, "submitted")
+        for state in ("active", "approved", "submitted"):
+            with self.assertRaisesText(AccessError, "set by the application"):
+                self.Plan.with_user(self.kam_1).create(
+                    {"account_id": self.account.id, "state": state}
+                )
+        plan = self.Plan.with_user(self.kam_1).create({"account_id": self.account.id})
+        self.assertEqual(plan.state, "draft")
 
     def test_one_active_plan_per_account(self):
         self.plan.write({"state": "active"})
@@ -730,6 +729,7 @@ class TestAccountPlan(KamCommon):
         own.with_user(self.director).unlink()
 
     def test_company_rules(self):
+        self.kam_1.company_ids = [Command.link(self.main_company.id)]
         main_account = self._create_account(
             self._create_customer("Main Company Customer"),
             company=self.main_company,

@@ -494,6 +494,7 @@ class TestBuyingCentre(KamCommon):
         )
 
     def test_other_company_out_of_reach(self):
+        self.kam_1.company_ids = [Command.link(self.main_company.id)]
         account_main = self._create_account(
             self.customer,
             company=self.main_company,

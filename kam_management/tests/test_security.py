@@ -1,4 +1,4 @@
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -45,6 +45,9 @@ class TestSecurity(KamCommon):
             cls.p_kam2, is_key_account=True, kam_user_id=cls.kam_2.id
         )
         cls.acc_free = cls._create_account(cls.p_free)
+        # kam_1 also works for the main company (only internal users of an
+        # account's company manage it); the tests work in the test company.
+        cls.kam_1.company_ids = [Command.link(cls.main_company.id)]
         cls.acc_main = cls._create_account(
             cls.p_free,
             company=cls.main_company,

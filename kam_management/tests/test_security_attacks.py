@@ -9,6 +9,7 @@ import threading
 import time
 from datetime import timedelta
 
+import psycopg2.errors
 from odoo import Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
@@ -166,9 +167,24 @@ class TestSecurityAttacks(KamCommon):
         )
         with self.assertRaises(AccessError):
             objective.write({"plan_id": self.plan_kam2.id})
-        with self.assertRaises((AccessError, ValidationError)):
+        # The owner is not in the other account's team either.
+        with self.assertRaises(ValidationError):
             self.action_own.with_user(self.kam_1).write({"plan_id": self.plan_kam2.id})
         self.assertEqual(self.action_own.plan_id, self.plan_own)
+        # An owner in both teams: only the record rule stands in the way.
+        self.env["kam.team.member"].create(
+            {"account_id": self.acc_own.id, "user_id": self.kam_2.id}
+        )
+        shared = self.as_(self.kam_1, "kam.plan.action").create(
+            {
+                "plan_id": self.plan_own.id,
+                "name": "Joint visit",
+                "owner_id": self.kam_2.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            shared.write({"plan_id": self.plan_kam2.id})
+        self.assertEqual(shared.plan_id, self.plan_own)
         self.assertFalse(self.plan_kam2.objective_ids)
 
     def test_agreement_and_buying_role_cannot_move(self):
@@ -184,7 +200,8 @@ class TestSecurityAttacks(KamCommon):
                 .id,
             }
         )
-        with self.assertRaises((AccessError, ValidationError)):
+        # The contact is not the other customer's either.
+        with self.assertRaises(ValidationError):
             role.write({"account_id": self.acc_kam2.id})
         self.assertEqual(self.agreement_own.account_id, self.acc_own)
 
@@ -497,38 +514,48 @@ class TestActivePlanRace(KamCommon):
             plans.sudo().write({"state": "approved"})
             ids.update(partner=partner.id, account=account.id, plans=plans.ids)
             cr.commit()
-        first_done = threading.Event()
+        first_updated = threading.Event()
         outcome = {}
 
         def activate(plan_id, wait_for=None, done=None):
-            threading.current_thread().testing = True
-            try:
-                with db_connect(dbname).cursor() as cr:
-                    env = env_of(cr)
-                    env["kam.account.plan"].browse(plan_id).action_activate()
-                    if done:
-                        done.set()
-                        time.sleep(0.5)  # the other activation is under way
-                    cr.commit()
+            """Activate one plan in a transaction of its own (one cursor)."""
+            with db_connect(dbname).cursor() as cr:
+                cr.execute("SET lock_timeout = '20s'")
+                if wait_for:
+                    wait_for.wait(20)
+                try:
+                    cr.execute(
+                        "UPDATE kam_account_plan SET state = 'active' WHERE id = %s",
+                        [plan_id],
+                    )
+                except psycopg2.errors.UniqueViolation:
+                    outcome[plan_id] = "refused"
+                    cr.rollback()
+                    return
+                if done:
+                    done.set()
+                    time.sleep(0.5)  # the other activation is under way
+                cr.commit()
                 outcome[plan_id] = "active"
-            except ValidationError as error:
-                outcome[plan_id] = str(error)
 
+        first_id, second_id = ids["plans"]
         try:
-            first = threading.Thread(
-                target=activate, args=(ids["plans"][0],), kwargs={"done": first_done}
-            )
-            second = threading.Thread(target=activate, args=(ids["plans"][1],))
-            first.start()
-            first_done.wait(10)
+            threads = [
+                threading.Thread(
+                    target=activate, args=(first_id,), kwargs={"done": first_updated}
+                ),
+                threading.Thread(
+                    target=activate,
+                    args=(second_id,),
+                    kwargs={"wait_for": first_updated},
+                ),
+            ]
             with mute_logger("odoo.sql_db"):
-                second.start()
-                first.join(30)
-                second.join(30)
-            self.assertEqual(outcome[ids["plans"][0]], "active")
-            self.assertIn(
-                "already has an active account plan", outcome[ids["plans"][1]]
-            )
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(30)
+            self.assertEqual(outcome, {first_id: "active", second_id: "refused"})
             with db_connect(dbname).cursor() as cr:
                 cr.execute(
                     "SELECT count(*) FROM kam_account_plan "
@@ -536,6 +563,15 @@ class TestActivePlanRace(KamCommon):
                     [ids["account"]],
                 )
                 self.assertEqual(cr.fetchone()[0], 1)
+            # The same refusal through the button, with a clear message.
+            with db_connect(dbname).cursor() as cr:
+                cr.execute("SET lock_timeout = '20s'")
+                env = env_of(cr)
+                with self.assertRaisesText(
+                    ValidationError, "already has an active account plan"
+                ):
+                    env["kam.account.plan"].browse(second_id).action_activate()
+                cr.rollback()
         finally:
             with db_connect(dbname).cursor() as cr:
                 cr.execute(

@@ -125,8 +125,18 @@ class KamGuardMixin(models.AbstractModel):
     _kam_system_fields = ()
 
     def _kam_get_system_fields(self):
-        """Fields only the addon writes; extensions add theirs."""
-        return set(self._kam_system_fields)
+        """Fields only the addon writes; extensions add theirs.
+
+        Besides the declared ones, every stored computed field that users
+        cannot edit (no inverse, read-only): related copies of the account's
+        company or customer, computed states and counters.
+        """
+        computed = {
+            name
+            for name, field in self._fields.items()
+            if field.compute and field.store and field.readonly and not field.inverse
+        }
+        return set(self._kam_system_fields) | computed
 
     def _kam_check_system_fields(self, fnames):
         if self.env.su:

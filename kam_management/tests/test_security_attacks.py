@@ -167,8 +167,7 @@ class TestSecurityAttacks(KamCommon):
         )
         with self.assertRaises(AccessError):
             objective.write({"plan_id": self.plan_kam2.id})
-        # The owner is not in the other account's team either.
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(AccessError):
             self.action_own.with_user(self.kam_1).write({"plan_id": self.plan_kam2.id})
         self.assertEqual(self.action_own.plan_id, self.plan_own)
         # An owner in both teams: only the record rule stands in the way.

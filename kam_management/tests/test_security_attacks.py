@@ -13,7 +13,8 @@ import psycopg2.errors
 from odoo import Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .common import KamCommon
@@ -154,6 +155,26 @@ class TestSecurityAttacks(KamCommon):
         self.assertEqual(row.sudo().account_id, self.acc_own)
         with self.assertRaises(AccessError):
             self.role_kam2.with_user(self.kam_1).read(["personal_interests"])
+
+    def test_team_member_cannot_change_the_team(self):
+        """A team member reads the team (and the buying centre) but the
+        account's KAM alone changes the team."""
+        own_row = self.acc_kam2.team_member_ids.with_user(self.member)
+        self.assertEqual(own_row.user_id, self.member)
+        self.assertEqual(
+            self.role_kam2.with_user(self.member).personal_interests,
+            "Wants the CFO job",
+        )
+        with self.assertRaises(AccessError):
+            own_row.write({"account_id": self.acc_own.id})
+        with self.assertRaises(AccessError):
+            own_row.write({"function": "finance"})
+        with self.assertRaises(AccessError):
+            self.as_(self.member, "kam.team.member").create(
+                {"account_id": self.acc_kam2.id, "user_id": self.salesman.id}
+            )
+        with self.assertRaises(AccessError):
+            self.acc_kam2.with_user(self.member).write({"kam_user_id": self.member.id})
 
     def test_assessment_cannot_be_moved_to_another_account(self):
         assessment = self._assess(self.acc_own, 4, user=self.kam_1)
@@ -580,3 +601,35 @@ class TestActivePlanRace(KamCommon):
                 cr.execute("DELETE FROM kam_account WHERE id = %s", [ids["account"]])
                 cr.execute("DELETE FROM res_partner WHERE id = %s", [ids["partner"]])
                 cr.commit()
+
+
+@tagged("post_install", "-at_install")
+class TestSecurityOverRpc(HttpCase):
+    """The onchange attack as it was made: JSON-RPC calls of a logged-in user."""
+
+    def _call(self, model, method, args):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": {}},
+        )
+
+    def test_portal_user_reads_no_account_through_onchange(self):
+        account = self.env.ref(
+            "kam_management.demo_account_iberia", raise_if_not_found=False
+        ) or self.env["kam.account"].search([], limit=1)
+        self.assertTrue(account, "demo key accounts are needed")
+        new_test_user(self.env, login="rpc_portal", groups="base.group_portal")
+        self.authenticate("rpc_portal", "rpc_portal")
+        with self.assertRaises(JsonRpcException) as raised, mute_logger("odoo.http"):
+            self._call(
+                "kam.account.plan",
+                "onchange",
+                [[], {"account_id": account.id}, ["account_id"], PLAN_SPEC],
+            )
+        self.assertIn("AccessError", str(raised.exception))
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self._call(
+                "kam.agreement",
+                "onchange",
+                [[], {"account_id": account.id}, ["account_id"], {"partner_id": {}}],
+            )

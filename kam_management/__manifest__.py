@@ -30,7 +30,7 @@
         "views/kam_position_assessment_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
-        "views/kam_settings_views.xml",
+        "wizards/kam_settings_views.xml",
         "views/kam_menus.xml",
         "views/kam_account_plan_views.xml",
         "views/kam_agreement_views.xml",

@@ -19,7 +19,6 @@ from . import (
     kam_plan_objective,
     kam_position_assessment,
     kam_position_criterion,
-    kam_settings,
     kam_team_member,
     mail_activity,
     res_company,

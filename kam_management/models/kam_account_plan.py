@@ -378,7 +378,7 @@ class KamAccountPlan(models.Model):
                 )
 
     def init(self):
-        super().init()
+        res = super().init()
         # One active plan per account, enforced by the database itself.
         self.env.cr.execute(
             SQL(
@@ -388,6 +388,7 @@ class KamAccountPlan(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     @api.constrains("state", "account_id")
     def _check_one_active_plan(self):

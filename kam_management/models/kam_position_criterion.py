@@ -42,13 +42,17 @@ class KamPositionCriterion(models.Model):
 
     @api.constrains("weight", "active", "company_id")
     def _check_some_weight(self):
-        self._kam_check_positive_weights(self.env["res.company"].sudo().search([]))
+        self._kam_check_positive_weights(self._kam_all_companies())
 
     def unlink(self):
-        companies = self.env["res.company"].sudo().search([])
+        companies = self._kam_all_companies()
         res = super().unlink()
         self._kam_check_positive_weights(companies)
         return res
+
+    def _kam_all_companies(self):
+        # A shared criterion counts in every company (companies are few).
+        return self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
 
     def _kam_check_positive_weights(self, companies):
         """Each company keeps a criterion that counts, if it has any."""

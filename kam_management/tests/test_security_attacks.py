@@ -533,7 +533,7 @@ class TestActivePlanRace(KamCommon):
             )
             plans.sudo().write({"state": "approved"})
             ids.update(partner=partner.id, account=account.id, plans=plans.ids)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         first_updated = threading.Event()
         outcome = {}
 
@@ -555,7 +555,7 @@ class TestActivePlanRace(KamCommon):
                 if done:
                     done.set()
                     time.sleep(0.5)  # the other activation is under way
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
                 outcome[plan_id] = "active"
 
         first_id, second_id = ids["plans"]
@@ -600,7 +600,7 @@ class TestActivePlanRace(KamCommon):
                 )
                 cr.execute("DELETE FROM kam_account WHERE id = %s", [ids["account"]])
                 cr.execute("DELETE FROM res_partner WHERE id = %s", [ids["partner"]])
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
 
 
 @tagged("post_install", "-at_install")

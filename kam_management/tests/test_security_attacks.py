@@ -132,7 +132,12 @@ class TestSecurityAttacks(KamCommon):
         self.env.invalidate_all()
 
     def as_(self, user, model):
-        return self.env[model].with_user(user)
+        """``model`` as ``user`` logged in: in the user's own companies."""
+        return (
+            self.env[model]
+            .with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids)
+        )
 
     # ------------------------------------------------------------------
     # 1. Moving a record into another account
@@ -318,8 +323,11 @@ class TestSecurityAttacks(KamCommon):
     # 5. Multi-company
     # ------------------------------------------------------------------
     def test_director_cannot_move_account_to_foreign_company(self):
+        account = self.as_(self.director2, "kam.account").browse(self.acc_c2.id)
+        self.assertEqual(account.tier, False)
+        account.write({"tier": "key"})  # their own company's account
         with self.assertRaises(AccessError):
-            self.acc_c2.with_user(self.director2).write({"company_id": self.company.id})
+            account.write({"company_id": self.company.id})
         self.assertEqual(self.acc_c2.company_id, self.company2)
 
     def test_kam_cannot_share_competitor(self):

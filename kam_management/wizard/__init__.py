@@ -1,0 +1,1 @@
+from . import kam_buying_role_succession

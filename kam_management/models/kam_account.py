@@ -366,9 +366,8 @@ class KamAccount(models.Model):
             account.can_manage_team = (
                 is_director or account.kam_user_id == self.env.user
             )
-            account.can_edit_wallet = is_director or (
-                account.company_id.kam_kam_edit_wallet
-                and account.can_manage_team
+            account.can_edit_wallet = (
+                is_director or account.company_id.kam_kam_edit_wallet
             )
 
     def _check_wallet_estimate_rights(self, vals):

@@ -5,4 +5,5 @@ from . import (
     test_config,
     test_security,
     test_tour,
+    test_ui_first_use,
 )

@@ -120,7 +120,6 @@ class KamAccount(models.Model):
     classified_on = fields.Datetime(readonly=True)
     revenue = fields.Monetary(readonly=True, help="Net invoiced revenue in the window.")
     revenue_window = fields.Char(
-        string="Revenue Window",
         compute="_compute_revenue_window",
         help="The invoice dates the revenue of the last classification covers.",
     )

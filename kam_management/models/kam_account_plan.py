@@ -518,9 +518,9 @@ class KamAccountPlan(models.Model):
                         "user_id": director.id,
                         "date_deadline": today,
                         "automated": True,
-                        "summary": self.with_context(
-                            lang=director.sudo().lang
-                        ).env._("Approve plan %(plan)s", plan=plan.name),
+                        "summary": self.with_context(lang=director.sudo().lang).env._(
+                            "Approve plan %(plan)s", plan=plan.name
+                        ),
                     }
                 )
         return self.env["mail.activity"].create(vals_list)

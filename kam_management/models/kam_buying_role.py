@@ -95,8 +95,7 @@ class KamBuyingRole(models.Model):
         "successor_id",
         string="Replaces",
         context={"active_test": False},
-        help="The contacts who left the customer and whose role this person "
-        "took over.",
+        help="The contacts who left the customer and whose role this person took over.",
     )
     avatar_128 = fields.Image(related="partner_id.avatar_128")
     role_ids = fields.Many2many(

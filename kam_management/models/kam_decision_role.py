@@ -46,7 +46,9 @@ class KamDecisionRole(models.Model):
         if not todo:
             return
         taken = set(
-            self.with_context(active_test=False).search([]).mapped("code")
+            self.with_context(active_test=False)
+            .search([("code", "!=", False)])
+            .mapped("code")
         )
         for role in todo:
             base = re.sub(r"[^a-z0-9]+", "_", role.name.lower()).strip("_") or "role"

@@ -48,9 +48,7 @@ class KamPlanObjective(models.Model):
         "revenue and gross margin, % for the share of wallet, a rating from 1 "
         "to 5 for satisfaction, the unit typed by the KAM for a custom KPI.",
     )
-    custom_unit = fields.Char(
-        string="Custom Unit", help="Unit of a custom KPI (e.g. visits, tonnes)."
-    )
+    custom_unit = fields.Char(help="Unit of a custom KPI (e.g. visits, tonnes).")
     actual = fields.Float(
         compute="_compute_figures",
         inverse="_inverse_actual",

@@ -45,7 +45,7 @@ class KamPlanObjective(models.Model):
     unit = fields.Char(
         compute="_compute_unit",
         help="Unit of the target and the actual: the company currency for "
-        "revenue and gross margin, % for the share of wallet, a rating from 1 "
+        "revenue and gross margin, percent for the share of wallet, a rating from 1 "
         "to 5 for satisfaction, the unit typed by the KAM for a custom KPI.",
     )
     custom_unit = fields.Char(help="Unit of a custom KPI (e.g. visits, tonnes).")

@@ -540,3 +540,10 @@ class TestFirstUseTour(HttpCase):
             "kam_management_first_use_tour",
             login="admin",
         )
+        lucia = self.env.ref("kam_management.demo_role_iberia_lucia")
+        self.assertFalse(lucia.active)
+        self.assertTrue(lucia.left_customer)
+        successor = lucia.successor_id
+        self.assertEqual(successor.partner_id.name, "Nuria Gómez")
+        self.assertEqual(successor.partner_id.parent_id, self.iberia.partner_id)
+        self.assertEqual(successor.role_ids, lucia.role_ids)

@@ -89,5 +89,51 @@ registry.category("web_tour.tours").add("kam_management_first_use_tour", {
                 }
             },
         },
+        {
+            content: "Lucía left the customer: open her card",
+            trigger: ".o_kanban_record:contains('Lucía Fernández')",
+            run: "click",
+        },
+        {
+            content: "Mark her as left",
+            trigger: ".o_form_view button[name=action_contact_left]",
+            run: "click",
+        },
+        {
+            content: "Name who replaced her",
+            trigger: ".modal div[name=successor_partner_id] input",
+            run: "edit Nuria Gómez",
+        },
+        {
+            content: "A new contact of the customer",
+            trigger: ".o-autocomplete--dropdown-menu .o_m2o_dropdown_option_create a",
+            run: "click",
+        },
+        {
+            content: "Confirm the succession",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The successor's role says whom she replaces",
+            trigger: ".o_form_view div[name=predecessor_ids]:contains('Lucía Fernández')",
+        },
+        {
+            content: "She took over Lucía's decision role",
+            trigger: ".o_form_view div[name=role_ids]:contains('Gatekeeper')",
+        },
+        {
+            content: "Back to the relationship map",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Relationship Map')",
+            run: "click",
+        },
+        {
+            content: "The map shows the change",
+            trigger: ".o_kanban_record:contains('Nuria Gómez'):contains('Replaces'):contains('Lucía Fernández')",
+        },
+        {
+            content: "Lucía is no longer on the map",
+            trigger: ".o_kanban_view:not(:has(.o_kam_contact_name:contains('Lucía')))",
+        },
     ],
 });

@@ -37,6 +37,7 @@
         "views/kam_competitor_views.xml",
         "views/crm_lead_views.xml",
         "views/kam_buying_role_views.xml",
+        "wizards/kam_buying_role_succession_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -44,6 +45,9 @@
         "demo/kam_buying_centre_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "kam_management/static/src/scss/kam_management.scss",
+        ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",
         ],

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 from .kam_classification_engine import WRITTEN_FIELDS
 from .res_company import WEIGHT_FIELDS
@@ -100,6 +101,7 @@ class KamAccount(models.Model):
     key_account_since = fields.Date(tracking=True)
     wallet_estimate = fields.Monetary(
         string="Customer's Yearly Spend",
+        tracking=True,
         help="Estimate of what the customer spends per year in our product "
         "categories, with all its suppliers; gives our share of wallet.",
     )
@@ -120,6 +122,10 @@ class KamAccount(models.Model):
     )
     classified_on = fields.Datetime(readonly=True)
     revenue = fields.Monetary(readonly=True, help="Net invoiced revenue in the window.")
+    revenue_window = fields.Char(
+        compute="_compute_revenue_window",
+        help="The invoice dates the revenue of the last classification covers.",
+    )
     revenue_prev = fields.Monetary(
         string="Previous Revenue",
         readonly=True,
@@ -167,7 +173,10 @@ class KamAccount(models.Model):
     has_position = fields.Boolean(
         string="Position Assessed", readonly=True, help="At least one assessment."
     )
-    quadrant = fields.Selection(QUADRANTS, readonly=True, index=True, tracking=True)
+    # group_expand: the kanban columns follow the matrix, not the alphabet.
+    quadrant = fields.Selection(
+        QUADRANTS, readonly=True, index=True, tracking=True, group_expand=True
+    )
     strategy = fields.Text(string="Recommended Strategy", compute="_compute_strategy")
     score_explanation = fields.Text(string="Why", compute="_compute_score_explanation")
 
@@ -176,6 +185,11 @@ class KamAccount(models.Model):
     lock_reason = fields.Text()
     can_manage = fields.Boolean(compute="_compute_can_manage")
     can_manage_team = fields.Boolean(compute="_compute_can_manage")
+    can_edit_wallet = fields.Boolean(
+        compute="_compute_can_manage",
+        help="Directors, and KAMs when the settings let them, may change the "
+        "customer's yearly spend.",
+    )
 
     _sql_constraints = [
         (
@@ -219,6 +233,21 @@ class KamAccount(models.Model):
                 f"R{account.rfm_recency} F{account.rfm_frequency} "
                 f"M{account.rfm_monetary}"
                 if account.rfm_frequency
+                else False
+            )
+
+    @api.depends("last_run_id.window_start", "last_run_id.window_end")
+    @api.depends_context("lang")
+    def _compute_revenue_window(self):
+        for account in self:
+            run = account.last_run_id
+            account.revenue_window = (
+                self.env._(
+                    "%(start)s to %(end)s",
+                    start=format_date(self.env, run.window_start),
+                    end=format_date(self.env, run.window_end),
+                )
+                if run.window_start and run.window_end
                 else False
             )
 
@@ -331,13 +360,37 @@ class KamAccount(models.Model):
         return "\n".join(parts)
 
     @api.depends_context("uid")
-    @api.depends("kam_user_id")
+    @api.depends("kam_user_id", "company_id.kam_kam_edit_wallet")
     def _compute_can_manage(self):
         is_director = self.env.user.has_group("kam_management.group_kam_manager")
         for account in self:
             account.can_manage = is_director
             account.can_manage_team = (
                 is_director or account.kam_user_id == self.env.user
+            )
+            account.can_edit_wallet = (
+                is_director or account.company_id.kam_kam_edit_wallet
+            )
+
+    def _check_wallet_estimate_rights(self, vals):
+        """The customer's yearly spend feeds the KAM's own share-of-wallet
+        score: only directors change it, unless the company lets KAMs."""
+        if (
+            "wallet_estimate" not in vals
+            or self.env.su
+            or self.env.user.has_group("kam_management.group_kam_manager")
+        ):
+            return
+        companies = self.company_id or self.env["res.company"].browse(
+            vals.get("company_id") or self.env.company.id
+        )
+        if not all(companies.mapped("kam_kam_edit_wallet")):
+            raise AccessError(
+                self.env._(
+                    "Only a Key Account Director can change the customer's yearly "
+                    "spend: it feeds the share-of-wallet score of the account. A "
+                    "director can let KAMs change it in the settings."
+                )
             )
 
     # ------------------------------------------------------------------
@@ -445,12 +498,14 @@ class KamAccount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_wallet_estimate_rights(vals)
             self._check_director_fields(vals)
             if vals.get("is_key_account") and not vals.get("key_account_since"):
                 vals["key_account_since"] = fields.Date.context_today(self)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_wallet_estimate_rights(vals)
         self._check_director_fields(vals)
         if vals.get("is_key_account") and "key_account_since" not in vals:
             todo = self.filtered(lambda a: not a.key_account_since)

@@ -171,11 +171,11 @@ class KamAccount(models.Model):
     def action_view_buying_centre(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(
-            "kam_management.action_kam_buying_role"
+            "kam_management.action_kam_buying_role_map"
         )
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id}
         action["display_name"] = self.env._(
-            "Buying Centre of %(account)s", account=self.display_name
+            "Relationship Map of %(account)s", account=self.display_name
         )
         return action

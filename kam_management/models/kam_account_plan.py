@@ -33,6 +33,7 @@ MIN_MONTHS = 12
 MAX_MONTHS = 18
 REVIEW_MONTHS = 3
 REVIEW_ACTIVITY = "kam_management.mail_activity_type_plan_review"
+APPROVAL_ACTIVITY = "kam_management.mail_activity_type_plan_approval"
 
 
 def _is_director(env):
@@ -85,6 +86,7 @@ class KamAccountPlan(models.Model):
         index=True,
         string="Key Account Manager",
     )
+    # group_expand: the kanban columns follow the workflow, not the alphabet.
     state = fields.Selection(
         PLAN_STATES,
         default="draft",
@@ -92,6 +94,7 @@ class KamAccountPlan(models.Model):
         copy=False,
         index=True,
         tracking=True,
+        group_expand=True,
     )
     date_start = fields.Date(
         string="Start",
@@ -532,9 +535,47 @@ class KamAccountPlan(models.Model):
 
     def action_submit(self):
         self._set_state("submitted", "draft")
+        self._schedule_approval_activities()
+
+    def _schedule_approval_activities(self):
+        """Give each director of the plan's company an activity to approve it.
+
+        The summary is written in the language of the director who gets it.
+        """
+        group = self.env.ref("kam_management.group_kam_manager")
+        # sudo: a KAM submitting a plan may not list the users of the
+        # directors' group; only their ids and languages are read.
+        directors = (
+            group.sudo()
+            .users.filtered(lambda u: u.active and not u.share)
+            .with_env(self.env)
+        )
+        activity_type = self.env.ref(APPROVAL_ACTIVITY)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for plan in self:
+            for director in directors.filtered(
+                lambda u, plan=plan: plan.company_id in u.sudo().company_ids
+            ):
+                vals_list.append(
+                    {
+                        "activity_type_id": activity_type.id,
+                        "res_model_id": model_id,
+                        "res_id": plan.id,
+                        "user_id": director.id,
+                        "date_deadline": today,
+                        "automated": True,
+                        "summary": self.with_context(lang=director.sudo().lang).env._(
+                            "Approve plan %(plan)s", plan=plan.name
+                        ),
+                    }
+                )
+        return self.env["mail.activity"].create(vals_list)
 
     def action_approve(self):
         self._set_state("approved", "submitted")
+        self.activity_feedback([APPROVAL_ACTIVITY])
 
     def action_activate(self):
         self._set_state("active", "approved")
@@ -544,6 +585,7 @@ class KamAccountPlan(models.Model):
 
     def action_reset_draft(self):
         self._set_state("draft", "submitted", "approved", "active", "closed")
+        self.activity_unlink([APPROVAL_ACTIVITY])
 
     # ------------------------------------------------------------------
     # Reviews
@@ -634,6 +676,11 @@ class KamAccountPlan(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    def action_view_buying_centre(self):
+        """The relationship map of the plan's account."""
+        self.ensure_one()
+        return self.account_id.action_view_buying_centre()
 
     def action_view_opportunities(self):
         self.ensure_one()

@@ -72,7 +72,33 @@ class KamBuyingRole(models.Model):
         "('commercial_partner_id', '=', account_partner_id)]",
         help="A person of the customer (a contact of its company).",
     )
+    contact_name = fields.Char(related="partner_id.name", string="Name")
     function = fields.Char(related="partner_id.function", string="Job Position")
+    active = fields.Boolean(
+        default=True,
+        help="Archived when the contact left the customer: the role then no "
+        "longer counts in the buying centre and its coverage.",
+    )
+    left_customer = fields.Boolean(
+        string="Left the Customer", readonly=True, tracking=True, copy=False
+    )
+    date_left = fields.Date(string="Left on", readonly=True, copy=False)
+    successor_id = fields.Many2one(
+        "kam.buying.role",
+        string="Replaced by",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        help="The buying role of the person who took over from this contact.",
+    )
+    predecessor_ids = fields.One2many(
+        "kam.buying.role",
+        "successor_id",
+        string="Replaces",
+        context={"active_test": False},
+        help="The contacts who left the customer and whose role this person took over.",
+    )
     avatar_128 = fields.Image(related="partner_id.avatar_128")
     role_ids = fields.Many2many(
         "kam.decision.role",
@@ -442,3 +468,46 @@ class KamBuyingRole(models.Model):
         result = super()._message_post_after_hook(message, msg_vals)
         self.account_id._kam_refresh_coverage()
         return result
+
+    # ------------------------------------------------------------------
+    # Succession: the contact left the customer
+    # ------------------------------------------------------------------
+    def action_contact_left(self):
+        self.ensure_one()
+        if self.left_customer:
+            raise UserError(
+                self.env._(
+                    "%(contact)s has already left the customer.",
+                    contact=self.partner_id.name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contact Left"),
+            "res_model": "kam.buying.role.succession",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_role_id": self.id},
+        }
+
+    def _successor_values(self):
+        """Values the successor takes over: the part played in the buying
+        centre and what the position is measured by, not the personal ties."""
+        self.ensure_one()
+        values = {
+            "role_ids": [(4, role.id) for role in self.role_ids],
+            "influence": self.influence,
+            "reports_to_id": self.reports_to_id.id,
+            "owner_id": self.owner_id.id,
+        }
+        # The interests belong to the confidential group the wizard's user
+        # is in (only KAMs, teams and directors reach this).
+        if self.env.user.has_group(CONFIDENTIAL_GROUP):
+            values.update(
+                {
+                    "business_interests": self.business_interests,
+                    "performance_measures": self.performance_measures,
+                }
+            )
+        return values

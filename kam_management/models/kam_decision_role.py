@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -21,8 +23,12 @@ class KamDecisionRole(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
         required=True,
-        help="Technical name; the coverage warnings look for the codes "
-        "decision_maker and influencer.",
+        compute="_compute_code",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Technical name, made from the name when left empty; the coverage "
+        "warnings look for the codes decision_maker and influencer.",
     )
     description = fields.Text(translate=True)
     sequence = fields.Integer(default=10)
@@ -32,6 +38,26 @@ class KamDecisionRole(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of a decision role must be unique.")
     ]
+
+    @api.depends("name")
+    def _compute_code(self):
+        """A role added in the list gets a code made from its name."""
+        todo = self.filtered(lambda role: not role.code and role.name)
+        if not todo:
+            return
+        taken = set(
+            self.with_context(active_test=False)
+            .search([("code", "!=", False)])
+            .mapped("code")
+        )
+        for role in todo:
+            base = re.sub(r"[^a-z0-9]+", "_", role.name.lower()).strip("_") or "role"
+            code, index = base, 1
+            while code in taken:
+                index += 1
+                code = f"{base}_{index}"
+            taken.add(code)
+            role.code = code
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_core_roles(self):

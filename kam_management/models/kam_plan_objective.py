@@ -44,6 +44,13 @@ class KamPlanObjective(models.Model):
     name = fields.Char(string="Objective", required=True)
     kpi = fields.Selection(KPIS, string="KPI", required=True, default="revenue")
     target = fields.Float(digits=(16, 2))
+    unit = fields.Char(
+        compute="_compute_unit",
+        help="Unit of the target and the actual: the company currency for "
+        "revenue and gross margin, percent for the share of wallet, a rating from 1 "
+        "to 5 for satisfaction, the unit typed by the KAM for a custom KPI.",
+    )
+    custom_unit = fields.Char(help="Unit of a custom KPI (e.g. visits, tonnes).")
     actual = fields.Float(
         compute="_compute_figures",
         inverse="_inverse_actual",
@@ -74,6 +81,20 @@ class KamPlanObjective(models.Model):
     # ------------------------------------------------------------------
     # Figures
     # ------------------------------------------------------------------
+    @api.depends("kpi", "custom_unit", "currency_id")
+    def _compute_unit(self):
+        units = {
+            "share_of_wallet": "%",
+            "satisfaction": self.env._("rating 1-5"),
+        }
+        for objective in self:
+            if objective.kpi in AMOUNT_KPIS:
+                objective.unit = objective.currency_id.symbol or False
+            elif objective.kpi == "custom":
+                objective.unit = objective.custom_unit or False
+            else:
+                objective.unit = units.get(objective.kpi, False)
+
     @api.depends(
         "kpi",
         "target",
@@ -314,5 +335,6 @@ class KamPlanObjective(models.Model):
             "name": self.name,
             "kpi": self.kpi,
             "target": self.target,
+            "custom_unit": self.custom_unit,
             "note": self.note,
         }

@@ -67,6 +67,11 @@ class ResCompany(models.Model):
         "flags it as a key account.",
     )
     kam_max_accounts_per_kam = fields.Integer(string="Key Accounts per KAM", default=4)
+    kam_kam_edit_wallet = fields.Boolean(
+        string="KAMs Edit the Customer's Yearly Spend",
+        help="The customer's yearly spend gives the share of wallet, a component "
+        "of the account potential: by default only directors change it.",
+    )
 
     def _kam_classification_config(self):
         """The scoring configuration of this company (pure engine object)."""

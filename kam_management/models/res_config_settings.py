@@ -38,6 +38,9 @@ class ResConfigSettings(models.TransientModel):
     kam_max_accounts_per_kam = fields.Integer(
         related="company_id.kam_max_accounts_per_kam", readonly=False
     )
+    kam_kam_edit_wallet = fields.Boolean(
+        related="company_id.kam_kam_edit_wallet", readonly=False
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,4 +6,5 @@ from . import (
     test_security,
     test_security_attacks,
     test_tour,
+    test_ui_first_use,
 )

@@ -618,8 +618,9 @@ class TestBuyingCentreTour(HttpCase):
             self.skipTest("the browser checks read the demo buying centres")
 
     def test_relationship_map_tour(self):
+        iberia = self.env.ref("kam_management.demo_account_iberia")
         self.start_tour(
-            "/odoo/action-kam_management.action_kam_buying_role",
+            f"/odoo/action-kam_management.action_kam_account_all/{iberia.id}",
             "kam_management_buying_centre_tour",
             login="admin",
         )

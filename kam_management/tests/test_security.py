@@ -184,6 +184,8 @@ class TestSecurity(KamCommon):
             self.acc_own.with_user(self.kam_1).unlink()
 
     def test_kam_edits_wallet_estimate_of_own_accounts(self):
+        # A director's decision (issue 8): KAMs may when the company lets them.
+        self.company.kam_kam_edit_wallet = True
         for account in (self.acc_own, self.acc_team):
             account.with_user(self.kam_1).wallet_estimate = 250000.0
             self.assertEqual(account.wallet_estimate, 250000.0)

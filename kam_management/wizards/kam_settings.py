@@ -16,6 +16,7 @@ SETTINGS_FIELDS = (
     "kam_pareto_b",
     "kam_auto_nominate",
     "kam_max_accounts_per_kam",
+    "kam_kam_edit_wallet",
     "kam_weight_volume",
     "kam_weight_growth",
     "kam_weight_share_of_wallet",
@@ -44,6 +45,7 @@ class KamSettings(models.TransientModel):
     kam_pareto_b = fields.Float(string="Class B up to (%)")
     kam_auto_nominate = fields.Boolean(string="Nominate Class A Customers")
     kam_max_accounts_per_kam = fields.Integer(string="Key Accounts per KAM")
+    kam_kam_edit_wallet = fields.Boolean(string="KAMs Edit the Customer's Yearly Spend")
     kam_weight_volume = fields.Float(string="Weight: Business Volume")
     kam_weight_growth = fields.Float(string="Weight: Growth")
     kam_weight_share_of_wallet = fields.Float(string="Weight: Share of Wallet")

@@ -1,8 +1,12 @@
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("kam_management_buying_centre_tour", {
-    url: "/odoo/action-kam_management.action_kam_buying_role",
     steps: () => [
+        {
+            content: "The key account opens its relationship map",
+            trigger: ".o_form_view button[name=action_view_buying_centre]",
+            run: "click",
+        },
         {
             content: "The relationship map shows the champions in their column",
             trigger:

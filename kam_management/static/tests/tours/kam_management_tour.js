@@ -27,8 +27,8 @@ registry.category("web_tour.tours").add("kam_management_classification_tour", {
             run: "click",
         },
         {
-            content: "Its quadrant is shown in the status bar",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Invest')",
+            content: "Its quadrant is shown on the matrix",
+            trigger: ".o_form_view .o_kam_matrix .o_kam_matrix_current:contains('Invest')",
         },
         {
             content: "The recommended strategy is explained",

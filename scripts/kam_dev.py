@@ -2,6 +2,7 @@
 """Developer entry points: a private PostgreSQL, a demo Odoo and the Odoo tests.
 
     python3 scripts/kam_dev.py run        # demo database, Odoo on localhost:8069
+    python3 scripts/kam_dev.py test       # every test: engine, packaging, Odoo
     python3 scripts/kam_dev.py odoo-test  # install the addons and run their tests
     python3 scripts/kam_dev.py pg-start   # only start the private PostgreSQL
 
@@ -138,6 +139,12 @@ def _start_embedded_pg():
     if bindir is None:
         return _start_pgserver()
     if _port_open(PG_PORT):
+        if not _is_our_server(data):
+            sys.exit(
+                f"Port {PG_PORT} is taken by a server that is not the private "
+                f"PostgreSQL of {data}. Stop it, or choose another port: "
+                "KAM_PG_PORT=54330 make ..."
+            )
         _ensure_role({"host": "127.0.0.1", "port": PG_PORT, "user": "postgres"})
         return {"host": "127.0.0.1", "port": PG_PORT, "user": PG_ROLE}
     data.parent.mkdir(parents=True, exist_ok=True)
@@ -188,6 +195,30 @@ def _start_embedded_pg():
     )
     _ensure_role({"host": "127.0.0.1", "port": PG_PORT, "user": "postgres"})
     return {"host": "127.0.0.1", "port": PG_PORT, "user": PG_ROLE}
+
+
+def _is_our_server(data):
+    """Whether the private server of ``data`` is the one on ``PG_PORT``."""
+    pid_file = data / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    lines = pid_file.read_text().splitlines()
+    # postmaster.pid: pid, data directory, start time, port, ...
+    return len(lines) > 3 and lines[3].strip() == str(PG_PORT)
+
+
+def stop_embedded_pg():
+    """Stop the private PostgreSQL (when it runs)."""
+    bindir = _pg_bindir()
+    data = _data_root() / "pg"
+    if bindir is None or not _is_our_server(data):
+        return False
+    subprocess.run(
+        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return True
 
 
 def _start_pgserver():
@@ -282,10 +313,23 @@ def cmd_pg_start(args):
     print("PostgreSQL ready:", {k: v for k, v in settings.items() if k != "password"})
 
 
+def cmd_pg_stop(args):
+    if stop_embedded_pg():
+        print(f"Private PostgreSQL of {_data_root() / 'pg'} stopped.")
+    else:
+        print("The private PostgreSQL is not running.")
+
+
 def cmd_run(args):
     odoo = odoo_command()
     if odoo is None:
         print(GET_ODOO.format(python=sys.executable))
+        return 1
+    if _port_open(args.port):
+        print(
+            f"Port {args.port} is already in use: stop what listens there or "
+            f"choose another port (make run PORT=8070)."
+        )
         return 1
     settings = pg_settings(args.config)
     base = [
@@ -307,8 +351,10 @@ def cmd_run(args):
             env=python_env(),
         )
     print(
-        f"Odoo on http://localhost:{args.port} - database {args.database}, "
-        "login admin / password admin"
+        f"Starting Odoo on http://localhost:{args.port} (database "
+        f"{args.database}).\nLog in as admin / admin (a Key Account Director) or "
+        "demo / demo (a Key Account Manager). Ctrl+C stops it; `make stop` "
+        "stops the private PostgreSQL."
     )
     return subprocess.call(base, env=python_env())
 
@@ -350,6 +396,100 @@ def run_odoo_tests(addons=ADDONS, log_path=None, extra=()):
     return proc.returncode, log, time.monotonic() - started
 
 
+def _odoo_pythonpath():
+    """PYTHONPATH for a Python process that imports Odoo and the addons."""
+    parts = [str(ROOT)]
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        parts.append(src)
+    if os.environ.get("PYTHONPATH"):
+        parts.append(os.environ["PYTHONPATH"])
+    return os.pathsep.join(parts)
+
+
+def _write_odoo_config(settings, path):
+    """An Odoo configuration file for pytest-odoo (database and addons)."""
+    parser = configparser.ConfigParser()
+    options = {f"db_{k}": str(v) for k, v in _libpq(settings).items() if v}
+    options["addons_path"] = addons_path()
+    options["http_interface"] = "127.0.0.1"
+    parser["options"] = options
+    with open(path, "w", encoding="utf-8") as handle:
+        parser.write(handle)
+    return path
+
+
+def prepare_test_database(settings, dbname, addons=ADDONS):
+    """A fresh database with the addons and Odoo's demo data installed."""
+    odoo = odoo_command()
+    drop_database(settings, dbname)
+    proc = subprocess.run(
+        [
+            *odoo,
+            *db_args(settings),
+            f"--addons-path={addons_path()}",
+            "-d",
+            dbname,
+            "-i",
+            ",".join(addons),
+            "--stop-after-init",
+            "--log-level=warn",
+            "--http-interface=127.0.0.1",
+            f"--http-port={free_port()}",
+            "--workers=0",
+        ],
+        capture_output=True,
+        text=True,
+        env=python_env(),
+        check=False,
+    )
+    if proc.returncode:
+        print(proc.stdout[-5000:], proc.stderr[-5000:])
+        raise SystemExit(f"Installing {', '.join(addons)} failed")
+    return dbname
+
+
+def cmd_test(args):
+    """Every test in one pytest session; the Odoo tests through pytest-odoo.
+
+    Where Odoo is missing, pytest runs the engine and packaging tests and
+    reports the Odoo tests as skipped, with the reason.
+    """
+    pytest = [sys.executable, "-m", "pytest", *args.pytest_args]
+    if odoo_command() is None:
+        env = dict(os.environ, KAM_ODOO_MISSING=odoo_missing_reason())
+        return subprocess.call([*pytest, "-p", "no:odoo", "tests"], env=env)
+    settings = pg_settings(args.config)
+    dbname = f"kam_test_{os.getpid()}"
+    started = time.monotonic()
+    print(f"Preparing the test database {dbname} (addons and demo data)...")
+    prepare_test_database(settings, dbname)
+    print(f"Database ready in {time.monotonic() - started:.0f}s; running pytest")
+    config_file = _data_root() / f"odoo-test-{os.getpid()}.conf"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    _write_odoo_config(settings, config_file)
+    env = dict(os.environ, PYTHONPATH=_odoo_pythonpath(), KAM_TEST_DB=dbname)
+    try:
+        return subprocess.call(
+            [
+                *pytest,
+                "-p",
+                "odoo",
+                f"--odoo-config={config_file}",
+                f"--odoo-database={dbname}",
+                "--odoo-http",
+                "--odoo-log-level=warn",
+                "tests",
+                *(f"{addon}/tests" for addon in ADDONS),
+            ],
+            env=env,
+        )
+    finally:
+        config_file.unlink(missing_ok=True)
+        if not args.keep:
+            drop_database(settings, dbname)
+
+
 def cmd_odoo_test(args):
     if odoo_command() is None:
         print("SKIPPED:", odoo_missing_reason())
@@ -368,11 +508,21 @@ def main(argv=None):
     run.add_argument("--database", default=DEMO_DB)
     run.add_argument("--port", type=int, default=8069)
     run.set_defaults(func=cmd_run)
+    everything = sub.add_parser("test", help="every test, Odoo's through pytest-odoo")
+    everything.add_argument(
+        "--keep", action="store_true", help="keep the test database afterwards"
+    )
+    everything.add_argument(
+        "pytest_args", nargs="*", help="passed to pytest (after --)"
+    )
+    everything.set_defaults(func=cmd_test)
     test = sub.add_parser("odoo-test", help="install the addons and run their tests")
     test.add_argument("--log", help="write the whole Odoo log here")
     test.set_defaults(func=cmd_odoo_test)
     pg = sub.add_parser("pg-start", help="start the embedded PostgreSQL")
     pg.set_defaults(func=cmd_pg_start)
+    pg_stop = sub.add_parser("pg-stop", help="stop the embedded PostgreSQL")
+    pg_stop.set_defaults(func=cmd_pg_stop)
     args = parser.parse_args(argv)
     return args.func(args)
 

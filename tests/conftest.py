@@ -1,8 +1,21 @@
-"""Show what the Odoo test run counted in pytest's closing summary."""
+"""Engine, packaging and developer-command tests: no Odoo database needed.
 
-ODOO_SUMMARY = []
+pytest-odoo (installed with the development requirements) loads an Odoo
+registry for every test of the session; these tests need none, so its two
+session fixtures are replaced by no-ops here. The Odoo tests, under each
+addon's ``tests`` folder, keep them.
+"""
+
+import pytest
 
 
-def pytest_terminal_summary(terminalreporter):
-    for line in ODOO_SUMMARY:
-        terminalreporter.write_line(line)
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    """No Odoo registry for the tests of this folder."""
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def load_http():
+    """No Odoo HTTP server for the tests of this folder."""
+    yield

@@ -472,7 +472,7 @@ class TestSecurityAttacks(KamCommon):
         with self.assertRaisesText(ValidationError, "too long"):
             Competitor.create({"name": "x" * (5 * 1024 * 1024)})
         with self.assertRaisesText(ValidationError, "out of range"):
-            self.acc_own.with_user(self.kam_1).write({"wallet_estimate": 1e308})
+            director_account.write({"wallet_estimate": 1e308})
 
     def test_position_criteria_weights_all_zero_refused(self):
         criteria = self.env["kam.position.criterion"].search(

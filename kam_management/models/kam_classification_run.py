@@ -80,9 +80,14 @@ class KamClassificationRun(models.Model):
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
-    @api.model
     def action_classify_now(self):
-        """Button of the directors: classify the current company now."""
+        """Directors' *Classify Now*: classify the current company now.
+
+        Started from the header button of the runs list (which passes the
+        selected runs, or none), the button of a run's form (that run) and the
+        menu's server action (no record): the records it is called on are not
+        used, the run is always for the user's current company.
+        """
         if not self.env.user.has_group("kam_management.group_kam_manager"):
             raise UserError(
                 self.env._("Only a Key Account Director can run the classification.")

@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 
 from kam_scoring import ClassificationConfig, config_problems
 
+from .kam_format import format_number
+
 # Company field holding the weight of each potential component.
 WEIGHT_FIELDS = {
     "volume": "kam_weight_volume",
@@ -109,6 +111,10 @@ class ResCompany(models.Model):
         for key in ("component", "name"):
             if key in values:
                 values[key] = labels.get(values[key], values[key])
+        for key in ("months", "value", "a", "b", "weight"):
+            if key in values:
+                # 96.5 reads "96,5" for a Spanish user.
+                values[key] = format_number(self.env, values[key])
         return messages[code] % values
 
     @api.constrains(

@@ -83,6 +83,10 @@ class TestClassificationDisplay(KamCommon):
                 self.assertEqual(node.get("invisible"), flag)
                 texts = node.getparent().xpath("./span/text()")
                 self.assertIn("n/a", texts)
+        # No position before the first assessment: said in words, not 0.0.
+        (node,) = form.xpath("//field[@name='position_score']")
+        self.assertEqual(node.get("invisible"), "not has_position")
+        self.assertIn("not assessed", node.getparent().xpath("./span/text()"))
 
     def test_missing_components_flagged_and_new_customer(self):
         self._classify()

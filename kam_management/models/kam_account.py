@@ -295,15 +295,11 @@ class KamAccount(models.Model):
         parts = []
         missing_keys = set((self.missing_components or "").split(","))
         components = [
-            ("volume", self.env._("business volume"), self.volume_score),
-            ("growth", self.env._("growth"), self.growth_score),
-            (
-                "share_of_wallet",
-                self.env._("share of wallet"),
-                self.share_of_wallet_score,
-            ),
-            ("profitability", self.env._("profitability"), self.profitability_score),
-            ("objectives_fit", self.env._("objectives fit"), self.objectives_fit_score),
+            ("volume", self.env._("business volume")),
+            ("growth", self.env._("growth")),
+            ("share_of_wallet", self.env._("share of wallet")),
+            ("profitability", self.env._("profitability")),
+            ("objectives_fit", self.env._("objectives fit")),
         ]
         weights = {key: company[fname] for key, fname in WEIGHT_FIELDS.items()}
 
@@ -319,17 +315,17 @@ class KamAccount(models.Model):
             self.env._(
                 "%(name)s %(score)s (weight %(weight)s)",
                 name=name,
-                score=format_number(self.env, round(score, 1), digits=1),
+                score=score_text(f"{key}_score"),
                 weight=format_number(self.env, weights[key]),
             )
-            for key, name, score in components
+            for key, name in components
             if key not in missing_keys and weights[key] > 0
         ]
         missing = [
             self.env._("growth (new customer: no revenue in the previous window)")
             if key == "growth" and self.is_new_customer
             else name
-            for key, name, _score in components
+            for key, name in components
             if key in missing_keys and weights[key] > 0
         ]
         if used:

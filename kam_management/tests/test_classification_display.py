@@ -84,7 +84,7 @@ class TestClassificationDisplay(KamCommon):
                 texts = node.getparent().xpath("./span/text()")
                 self.assertIn("n/a", texts)
         # No position before the first assessment: said in words, not 0.0.
-        (node,) = form.xpath("//field[@name='position_score']")
+        (node,) = form.xpath("//div[@name='position_score_row']/field")
         self.assertEqual(node.get("invisible"), "not has_position")
         self.assertIn("not assessed", node.getparent().xpath("./span/text()"))
 

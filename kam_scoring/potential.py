@@ -15,8 +15,9 @@ Input columns (missing columns count as all NaN):
 Components (all floats, NaN where not computable):
 
 ``growth_pct``
-    ``(revenue - revenue_prev) / |revenue_prev| * 100``; NaN when
-    ``revenue_prev`` is 0.
+    ``(revenue - revenue_prev) / revenue_prev * 100``; NaN when
+    ``revenue_prev`` is 0 or less: a customer without revenue in the previous
+    window is new, and its growth cannot be measured.
 ``margin_pct``
     ``(revenue - cost) / revenue * 100`` when revenue > 0 and cost is known.
 ``share_of_wallet_pct``
@@ -27,9 +28,8 @@ Components (all floats, NaN where not computable):
     revenue; 0 for revenue <= 0.
 ``growth_score``
     ``growth_pct`` clipped to [-100, 100] and mapped linearly onto [0, 100]
-    (no growth scores 50). A new account (previous revenue 0, revenue > 0)
-    scores 100; an account without positive revenue scores 0, except when
-    both revenues are 0 (NaN: nothing to compare).
+    (no growth scores 50); NaN, so left out of the potential like any other
+    unknown component, when ``growth_pct`` is NaN (new customer).
 ``share_of_wallet_score``
     Equal to ``share_of_wallet_pct``.
 ``profitability_score``
@@ -63,13 +63,11 @@ COMPONENT_COLUMNS = (
 
 
 def _growth(revenue: pd.Series, previous: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return ``(growth_pct, growth_score)``."""
+    """Return ``(growth_pct, growth_score)``; NaN without previous revenue."""
+    had_revenue = previous > 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = (revenue - previous) / previous.abs() * 100.0
-    pct = pct.where(previous != 0.0)
+        pct = ((revenue - previous) / previous * 100.0).where(had_revenue)
     score = (pct.clip(-100.0, 100.0) + 100.0) / 2.0
-    score = score.mask((previous == 0.0) & (revenue > 0.0), 100.0)
-    score = score.mask((revenue <= 0.0) & ~((previous == 0.0) & (revenue == 0.0)), 0.0)
     return pct, score
 
 

@@ -7,6 +7,17 @@ the score is ``floor(5 * p) + 1``. A single customer scores 3, two customers
 score 2 and 4, three score 1, 3 and 5. Recency is measured in days since the
 last invoice, so fewer days score higher.
 
+Ties never move the ends of the scale: when the values are not all equal, the
+customers tied at the worst value rank first (score 1 from three customers on)
+and those tied at the best value rank last (score 5), however many they are.
+Otherwise a large group of equal values at the bottom, such as the one-time
+buyers of a retailer, would share an average rank that lifts all of them to 2
+or 3 and leave score 1 empty. When every value is the same, nothing tells the
+customers apart and all of them score 3.
+
+Frequency has a meaning of its own besides the rank: a one-time buyer (one
+invoice in the window) always scores F = 1, also when every buyer bought once.
+
 Customers without a purchase in the window (frequency 0 or unknown) score 0 in
 every dimension, are left out of the ranking population and get the segment
 ``"no_purchase"``; so does a buyer whose recency cannot be scored (unknown
@@ -86,11 +97,18 @@ def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Seri
     """Score ``values`` 1-5 by percentile rank; NaN values score 0.
 
     NaN values are excluded from the population. Ties share the score of their
-    average rank. With ``higher_is_better=False`` the lowest value scores 5.
+    average rank, except the ties at the worst value, which rank first, and the
+    ties at the best value, which rank last (see the module docstring). With
+    ``higher_is_better=False`` the lowest value scores 5.
     """
     numbers = numeric(values)
     count = int(numbers.notna().sum())
-    ranks = numbers.rank(method="average", ascending=higher_is_better).to_numpy()
+    ranks = numbers.rank(method="average", ascending=higher_is_better)
+    if numbers.nunique() > 1:
+        low, high = numbers.min(), numbers.max()
+        worst, best = (low, high) if higher_is_better else (high, low)
+        ranks = ranks.mask(numbers == worst, 1.0).mask(numbers == best, float(count))
+    ranks = ranks.to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.floor((ranks - 0.5) * 5.0 / count) + 1.0
     scores = np.nan_to_num(np.clip(raw, 1.0, 5.0), nan=0.0).astype(np.int64)
@@ -114,6 +132,8 @@ def rfm_scores(
         numeric(recency_days).where(bought), higher_is_better=False
     )
     freq = quintile_scores(frequency.where(bought))
+    # One invoice in the window is the lowest frequency there is.
+    freq = freq.mask(bought & (frequency <= 1), 1)
     money = quintile_scores(numeric(monetary).where(bought))
     result = pd.DataFrame(
         {

@@ -40,7 +40,8 @@ def test_components(frame):
     assert result.index.equals(frame.index)
     assert (result.dtypes == np.dtype("float64")).all()
     assert column(result, "growth_pct") == [25.0, None, -100.0, None, -200.0, 200.0]
-    assert column(result, "growth_score") == [62.5, None, 0.0, 100.0, 0.0, 100.0]
+    # 14 has no previous revenue: a new customer, growth unknown (not 100).
+    assert column(result, "growth_score") == [62.5, None, 0.0, None, 0.0, 100.0]
     assert column(result, "margin_pct") == [40.0, None, None, None, None, -10.0]
     # annualised revenue = revenue * 12 / 6
     assert column(result, "share_of_wallet_pct") == [
@@ -100,14 +101,34 @@ def test_growth_edge_cases():
         }
     )
     result = potential_components(frame, 12)
-    assert column(result, "growth_pct") == [None, None, 50.0, 300.0, 100.0, None]
-    assert column(result, "growth_score") == [None, 100.0, 75.0, 100.0, 0.0, 0.0]
+    # Without revenue in the previous window (none, or only credit notes) the
+    # customer is new: growth is unknown, whatever it sells now.
+    assert column(result, "growth_pct") == [None, None, 50.0, None, None, None]
+    assert column(result, "growth_score") == [None, None, 75.0, None, None, None]
+
+
+def test_new_customer_growth_is_left_out_and_renormalised():
+    frame = pd.DataFrame(
+        {
+            "revenue": [500.0, 1000.0],
+            "revenue_prev": [0.0, 1000.0],
+            "cost": [250.0, 500.0],
+        },
+        index=["new", "steady"],
+    )
+    components = potential_components(frame, 12)
+    assert math.isnan(components.loc["new", "growth_score"])
+    assert components.loc["steady", "growth_score"] == 50.0
+    weights = {"volume": 1.0, "growth": 1.0}
+    # new: volume 50 alone (growth renormalised away); steady: (100 + 50) / 2.
+    assert potential_score(components, weights).tolist() == [50.0, 75.0]
 
 
 def test_missing_optional_columns_are_unknown():
     result = potential_components(pd.DataFrame({"revenue": [10.0, 30.0]}), 12)
     assert result["volume_score"].tolist() == [50.0, 100.0]
-    assert result["growth_score"].tolist() == [100.0, 100.0]
+    # No previous revenue given: both are new customers, growth unknown.
+    assert result["growth_score"].isna().all()
     for name in ("margin_pct", "share_of_wallet_pct", "objectives_fit_score"):
         assert result[name].isna().all()
 
@@ -121,13 +142,13 @@ def test_potential_score_with_default_weights(frame):
     components = potential_components(frame, window_months=6)
     result = potential_score(components, DEFAULT_WEIGHTS)
     # 11: (30*66.67 + 20*62.5 + 15*50 + 20*100 + 15*100) / 100
-    # 14: (30*33.33 + 20*100 + 15*100 + 15*75) / 80, profitability unknown
+    # 14: (30*33.33 + 15*100 + 15*75) / 60, profitability and growth unknown
     # 16: (30*100 + 20*100 + 15*100 + 20*50 + 15*25) / 100
     assert result.to_dict() == {
         11: 75.0,
         12: 0.0,
         13: 0.0,
-        14: 70.31,
+        14: 60.42,
         15: 0.0,
         16: 78.75,
     }

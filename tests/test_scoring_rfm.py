@@ -29,8 +29,48 @@ def test_quintiles_by_population_size(values, expected):
 
 def test_ties_share_a_score():
     assert scores([7.0, 7.0, 7.0]) == [3, 3, 3]
-    # ranks 1.5, 1.5, 3 among 3 values
-    assert scores([1.0, 1.0, 2.0]) == [2, 2, 5]
+    # The tie at the lowest value ranks first: it is not lifted out of 1.
+    assert scores([1.0, 1.0, 2.0]) == [1, 1, 5]
+    # Ties in the middle share their average rank (3.5 of 6).
+    assert scores([1.0, 2.0, 3.0, 3.0, 4.0, 5.0]) == [1, 2, 3, 3, 4, 5]
+
+
+def test_ties_never_push_the_ends_out_of_1_and_5():
+    # Half of the values tied at the bottom, a third tied at the top.
+    values = [1.0] * 6 + [2.0, 3.0] + [9.0] * 4
+    assert scores(values) == [1] * 6 + [3, 4] + [5] * 4
+    # Lower is better: the highest value is the worst.
+    assert scores([30.0, 30.0, 30.0, 10.0], higher_is_better=False) == [1, 1, 1, 5]
+
+
+def test_half_of_the_customers_bought_once():
+    # Ten buyers: five bought once, the others 2 to 6 times.
+    index = list(range(10))
+    frequency = pd.Series([1, 1, 1, 1, 1, 2, 3, 4, 5, 6], index=index)
+    # The most recent buyers are one-time buyers (new, promising).
+    recency = pd.Series([1.0, 2.0, 6.0, 200.0, 300.0, 60, 90, 20, 10, 5], index=index)
+    monetary = pd.Series([10.0 * (i + 1) for i in index], index=index)
+    result = rfm_scores(recency, frequency, monetary)
+    assert result["rfm_frequency"].tolist() == [1, 1, 1, 1, 1, 3, 4, 4, 5, 5]
+    assert result.loc[0, "rfm_segment"] == "new"
+    assert result.loc[2, "rfm_segment"] == "promising"
+    assert result.loc[4, "rfm_segment"] == "hibernating"
+    assert {"new", "promising"} <= set(result["rfm_segment"])
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 50])
+def test_every_customer_bought_once(size):
+    index = list(range(size))
+    result = rfm_scores(
+        pd.Series([float(day) for day in index], index=index),
+        pd.Series([1] * size, index=index),
+        pd.Series([100.0] * size, index=index),
+    )
+    assert result["rfm_frequency"].tolist() == [1] * size
+    # The most recent one-time buyer is a new customer.
+    if size >= 3:
+        assert result.loc[0, "rfm_recency"] == 5
+        assert result.loc[0, "rfm_segment"] == "new"
 
 
 def test_nan_scores_zero_and_is_left_out_of_the_population():
@@ -107,8 +147,11 @@ def test_no_purchase_customers_are_out_of_the_population():
 
 
 def test_single_buyer_and_empty_input():
-    result = rfm_scores(pd.Series([3.0]), pd.Series([1]), pd.Series([5.0]))
+    result = rfm_scores(pd.Series([3.0]), pd.Series([2]), pd.Series([5.0]))
     assert result.loc[0].tolist() == [3, 3, 3, "need_attention"]
+    # A single one-time buyer still has the lowest frequency.
+    result = rfm_scores(pd.Series([3.0]), pd.Series([1]), pd.Series([5.0]))
+    assert result.loc[0].tolist() == [3, 1, 3, "about_to_sleep"]
     empty = rfm_scores(
         pd.Series([], dtype=float),
         pd.Series([], dtype=float),

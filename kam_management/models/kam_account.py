@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 from .kam_classification_engine import WRITTEN_FIELDS
+from .kam_format import format_number
 from .res_company import WEIGHT_FIELDS
 
 PARETO_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -151,16 +152,38 @@ class KamAccount(models.Model):
         compute="_compute_rfm_code",
         help="Recency, frequency and monetary scores, 1 (low) to 5 (high).",
     )
-    growth_pct = fields.Float(string="Growth (%)", readonly=True, digits=(16, 1))
+    growth_pct = fields.Float(
+        string="Growth vs Previous Window (%)",
+        readonly=True,
+        digits=(16, 1),
+        help="Revenue of the window against the previous window of equal "
+        "length. Not available for a new customer (no previous revenue).",
+    )
     margin_pct = fields.Float(string="Gross Margin (%)", readonly=True, digits=(16, 1))
     share_of_wallet_pct = fields.Float(
-        string="Share of Wallet (%)", readonly=True, digits=(5, 1)
+        string="Share of Wallet (% of Yearly Spend)",
+        readonly=True,
+        digits=(5, 1),
+        help="Yearly revenue in percent of the customer's yearly spend.",
     )
-    volume_score = fields.Float(readonly=True, digits=(5, 1))
-    growth_score = fields.Float(readonly=True, digits=(5, 1))
-    share_of_wallet_score = fields.Float(readonly=True, digits=(5, 1))
-    profitability_score = fields.Float(readonly=True, digits=(5, 1))
-    objectives_fit_score = fields.Float(readonly=True, digits=(5, 1))
+    volume_score = fields.Float(
+        string="Business Volume Score (0-100)", readonly=True, digits=(5, 1)
+    )
+    growth_score = fields.Float(
+        string="Growth Score (0-100)", readonly=True, digits=(5, 1)
+    )
+    share_of_wallet_score = fields.Float(
+        string="Share of Wallet Score (0-100)", readonly=True, digits=(5, 1)
+    )
+    profitability_score = fields.Float(
+        string="Profitability Score (0-100)",
+        readonly=True,
+        digits=(5, 1),
+        help="Rank of the gross margin among the customers with a known margin.",
+    )
+    objectives_fit_score = fields.Float(
+        string="Objectives Fit Score (0-100)", readonly=True, digits=(5, 1)
+    )
     potential_score = fields.Float(
         string="Account Potential", readonly=True, digits=(5, 1), aggregator="avg"
     )
@@ -172,6 +195,18 @@ class KamAccount(models.Model):
     )
     has_position = fields.Boolean(
         string="Position Assessed", readonly=True, help="At least one assessment."
+    )
+    # Unknown components are stored as NULL, which the ORM reads as 0.0: the
+    # views show "n/a" instead from these flags.
+    growth_missing = fields.Boolean(compute="_compute_missing_flags")
+    share_of_wallet_missing = fields.Boolean(compute="_compute_missing_flags")
+    profitability_missing = fields.Boolean(compute="_compute_missing_flags")
+    objectives_fit_missing = fields.Boolean(compute="_compute_missing_flags")
+    is_new_customer = fields.Boolean(
+        string="New Customer",
+        compute="_compute_missing_flags",
+        help="Revenue in the window but none in the previous one: growth "
+        "cannot be measured yet.",
     )
     # group_expand: the kanban columns follow the matrix, not the alphabet.
     quadrant = fields.Selection(
@@ -251,6 +286,21 @@ class KamAccount(models.Model):
                 else False
             )
 
+    @api.depends("missing_components", "classified_on", "revenue", "revenue_prev")
+    def _compute_missing_flags(self):
+        for account in self:
+            missing = set((account.missing_components or "").split(","))
+            classified = bool(account.classified_on)
+            account.growth_missing = classified and "growth" in missing
+            account.share_of_wallet_missing = (
+                classified and "share_of_wallet" in missing
+            )
+            account.profitability_missing = classified and "profitability" in missing
+            account.objectives_fit_missing = classified and "objectives_fit" in missing
+            account.is_new_customer = (
+                classified and account.revenue > 0 and account.revenue_prev <= 0
+            )
+
     @api.depends("quadrant")
     def _compute_strategy(self):
         texts = self._strategy_texts()
@@ -263,6 +313,7 @@ class KamAccount(models.Model):
         "quadrant",
         "quadrant_locked",
         "classified_on",
+        "missing_components",
     )
     def _compute_score_explanation(self):
         for account in self:
@@ -276,37 +327,44 @@ class KamAccount(models.Model):
         parts = []
         missing_keys = set((self.missing_components or "").split(","))
         components = [
-            ("volume", self.env._("business volume"), self.volume_score),
-            ("growth", self.env._("growth"), self.growth_score),
-            (
-                "share_of_wallet",
-                self.env._("share of wallet"),
-                self.share_of_wallet_score,
-            ),
-            ("profitability", self.env._("profitability"), self.profitability_score),
-            ("objectives_fit", self.env._("objectives fit"), self.objectives_fit_score),
+            ("volume", self.env._("business volume")),
+            ("growth", self.env._("growth")),
+            ("share_of_wallet", self.env._("share of wallet")),
+            ("profitability", self.env._("profitability")),
+            ("objectives_fit", self.env._("objectives fit")),
         ]
         weights = {key: company[fname] for key, fname in WEIGHT_FIELDS.items()}
+
+        def score_text(fname):
+            # The precision of the field, so that the text and the form agree.
+            return format_number(
+                self.env,
+                self[fname],
+                digits=self._fields[fname].get_digits(self.env)[1],
+            )
+
         used = [
             self.env._(
-                "%(name)s %(score).0f (weight %(weight).0f)",
+                "%(name)s %(score)s (weight %(weight)s)",
                 name=name,
-                score=score,
-                weight=weights[key],
+                score=score_text(f"{key}_score"),
+                weight=format_number(self.env, weights[key]),
             )
-            for key, name, score in components
+            for key, name in components
             if key not in missing_keys and weights[key] > 0
         ]
         missing = [
-            name
-            for key, name, _score in components
+            self.env._("growth (new customer: no revenue in the previous window)")
+            if key == "growth" and self.is_new_customer
+            else name
+            for key, name in components
             if key in missing_keys and weights[key] > 0
         ]
         if used:
             parts.append(
                 self.env._(
-                    "Account potential %(score).0f/100 from %(parts)s.",
-                    score=self.potential_score,
+                    "Account potential %(score)s/100 from %(parts)s.",
+                    score=score_text("potential_score"),
                     parts=", ".join(used),
                 )
             )
@@ -319,9 +377,9 @@ class KamAccount(models.Model):
         if self.has_position:
             parts.append(
                 self.env._(
-                    "Supplier position %(score).0f/100 from the latest assessment "
+                    "Supplier position %(score)s/100 from the latest assessment "
                     "of each criterion.",
-                    score=self.position_score,
+                    score=score_text("position_score"),
                 )
             )
         else:
@@ -334,19 +392,23 @@ class KamAccount(models.Model):
             parts.append(
                 self.env._(
                     "Quadrant %(quadrant)s: potential %(pot_level)s (threshold "
-                    "%(pot_threshold).0f) and position %(pos_level)s (threshold "
-                    "%(pos_threshold).0f).",
+                    "%(pot_threshold)s) and position %(pos_level)s (threshold "
+                    "%(pos_threshold)s).",
                     quadrant=dict(
                         self._fields["quadrant"]._description_selection(self.env)
                     )[self.quadrant],
                     pot_level=self.env._("high")
                     if self.potential_score >= company.kam_potential_threshold
                     else self.env._("low"),
-                    pot_threshold=company.kam_potential_threshold,
+                    pot_threshold=format_number(
+                        self.env, company.kam_potential_threshold
+                    ),
                     pos_level=self.env._("strong")
                     if self.position_score >= company.kam_position_threshold
                     else self.env._("weak"),
-                    pos_threshold=company.kam_position_threshold,
+                    pos_threshold=format_number(
+                        self.env, company.kam_position_threshold
+                    ),
                 )
             )
         if self.quadrant_locked:
@@ -471,10 +533,16 @@ class KamAccount(models.Model):
                     )
                 )
 
+    def _field_names_text(self, fnames):
+        """The labels of ``fnames`` in the user's language, for messages."""
+        return ", ".join(
+            sorted(self._fields[f]._description_string(self.env) for f in fnames)
+        )
+
     def _check_director_fields(self, fnames):
         results = WRITTEN_FIELDS.intersection(fnames)
         if results and not self.env.su:
-            names = ", ".join(sorted(self._fields[f].string for f in results))
+            names = self._field_names_text(results)
             raise AccessError(
                 self.env._(
                     "Only the classification run writes: %(fields)s.",
@@ -487,7 +555,7 @@ class KamAccount(models.Model):
             and not self.env.su
             and not self.env.user.has_group("kam_management.group_kam_manager")
         ):
-            names = ", ".join(sorted(self._fields[f].string for f in protected))
+            names = self._field_names_text(protected)
             raise AccessError(
                 self.env._(
                     "Only a Key Account Director can change: %(fields)s.",

@@ -506,31 +506,84 @@ class KamClassificationEngine(models.AbstractModel):
         )
         if not to_notify.any():
             return 0
-        Account = self.env["kam.account"]
-        classes = dict(Account._fields["pareto_class"]._description_selection(self.env))
-        quadrants = dict(Account._fields["quadrant"]._description_selection(self.env))
-        none = self.env._("none")
-        records = Account.browse(
+        records = self.env["kam.account"].browse(
             before.loc[to_notify, "account_id"].astype(int).tolist()
         )
         rows = result.loc[to_notify]
         for account, (partner_id, row) in zip(records, rows.iterrows(), strict=True):
             old = before.loc[partner_id]
-            body = self.env._(
-                "Classification moved this account: class %(class_from)s → "
-                "%(class_to)s, quadrant %(quadrant_from)s → %(quadrant_to)s.",
-                class_from=classes.get(old["pareto_class"], none),
-                class_to=classes.get(row["pareto_class"], none),
-                quadrant_from=quadrants.get(old["quadrant"], none),
-                quadrant_to=quadrants.get(row["quadrant"], none),
+            # Written for the KAM who reads it, not for whoever started the run.
+            lang = account.kam_user_id.lang or self.env.lang
+            body = self.with_context(lang=lang)._move_message(
+                old["pareto_class"],
+                row["pareto_class"],
+                old["quadrant"],
+                row["quadrant"],
             )
             # Queued for the mail cron rather than sent at the end of the run.
-            account.with_context(mail_notify_force_send=False).message_post(
+            account.with_context(mail_notify_force_send=False, lang=lang).message_post(
                 body=body,
                 partner_ids=account.kam_user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
         return len(records)
+
+    @api.model
+    def _move_message(self, class_from, class_to, quadrant_from, quadrant_to):
+        """Chatter text of a move, in the language of ``self.env``.
+
+        Names only what changed; a first class or quadrant is said as such.
+        """
+        Account = self.env["kam.account"]
+        classes = dict(Account._fields["pareto_class"]._description_selection(self.env))
+        quadrants = dict(Account._fields["quadrant"]._description_selection(self.env))
+        class_from = class_from if pd.notna(class_from) else None
+        class_to = class_to if pd.notna(class_to) else None
+        quadrant_from = quadrant_from if pd.notna(quadrant_from) else None
+        quadrant_to = quadrant_to if pd.notna(quadrant_to) else None
+        changes = []
+        if class_from != class_to:
+            if class_from:
+                changes.append(
+                    self.env._(
+                        "class %(class_from)s → %(class_to)s",
+                        class_from=classes[class_from],
+                        class_to=classes[class_to],
+                    )
+                )
+            else:
+                changes.append(
+                    self.env._(
+                        "first classified as %(class_to)s", class_to=classes[class_to]
+                    )
+                )
+        if quadrant_from != quadrant_to:
+            if quadrant_from and quadrant_to:
+                changes.append(
+                    self.env._(
+                        "quadrant %(quadrant_from)s → %(quadrant_to)s",
+                        quadrant_from=quadrants[quadrant_from],
+                        quadrant_to=quadrants[quadrant_to],
+                    )
+                )
+            elif quadrant_to:
+                changes.append(
+                    self.env._(
+                        "first placed in the quadrant %(quadrant_to)s",
+                        quadrant_to=quadrants[quadrant_to],
+                    )
+                )
+            else:
+                changes.append(
+                    self.env._(
+                        "no quadrant any more (was %(quadrant_from)s)",
+                        quadrant_from=quadrants[quadrant_from],
+                    )
+                )
+        return self.env._(
+            "Classification moved this account: %(changes)s.",
+            changes=", ".join(changes),
+        )
 
     @api.model
     def _warnings(self, company, accounts):

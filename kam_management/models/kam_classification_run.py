@@ -5,6 +5,9 @@ import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
+
+from .res_company import WEIGHT_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +46,11 @@ class KamClassificationRun(models.Model):
     parameters = fields.Text(help="Settings the run used.")
     window_start = fields.Date()
     window_end = fields.Date()
-    account_count = fields.Integer(string="Customers")
+    account_count = fields.Integer(
+        string="Customers (Company Total)",
+        help="Every customer of the company the run classified, including "
+        "those you may not see.",
+    )
     count_a = fields.Integer(string="Class A")
     count_b = fields.Integer(string="Class B")
     count_c = fields.Integer(string="Class C")
@@ -54,7 +61,15 @@ class KamClassificationRun(models.Model):
     count_unplaced = fields.Integer(
         string="Without Quadrant", help="Customers without a supplier assessment."
     )
-    change_count = fields.Integer(string="Moves")
+    change_count = fields.Integer(
+        string="Moves (Company Total)",
+        help="Moves of every account of the company, including those you may not see.",
+    )
+    visible_change_count = fields.Integer(
+        string="Moves You Can See",
+        compute="_compute_visible_change_count",
+        help="Moves of the accounts you may see: the ones listed in the Moves tab.",
+    )
     locked_count = fields.Integer(string="Locked Quadrants")
     nominated_count = fields.Integer(string="Nominated")
     notified_count = fields.Integer(string="KAMs Notified")
@@ -63,26 +78,107 @@ class KamClassificationRun(models.Model):
     history_ids = fields.One2many(
         "kam.classification.history", "run_id", string="Account Moves"
     )
+    # The settings the run used (stored as JSON in ``parameters``), as fields
+    # with translated labels.
+    param_window_months = fields.Integer(
+        string="Classification Window (months)", compute="_compute_param_fields"
+    )
+    param_pareto_a = fields.Float(
+        string="Class A up to (%)", compute="_compute_param_fields"
+    )
+    param_pareto_b = fields.Float(
+        string="Class B up to (%)", compute="_compute_param_fields"
+    )
+    param_weight_volume = fields.Float(
+        string="Weight: Business Volume", compute="_compute_param_fields"
+    )
+    param_weight_growth = fields.Float(
+        string="Weight: Growth", compute="_compute_param_fields"
+    )
+    param_weight_share_of_wallet = fields.Float(
+        string="Weight: Share of Wallet", compute="_compute_param_fields"
+    )
+    param_weight_profitability = fields.Float(
+        string="Weight: Profitability", compute="_compute_param_fields"
+    )
+    param_weight_objectives_fit = fields.Float(
+        string="Weight: Objectives Fit", compute="_compute_param_fields"
+    )
+    param_potential_threshold = fields.Float(
+        string="High Potential from", compute="_compute_param_fields"
+    )
+    param_position_threshold = fields.Float(
+        string="Strong Position from", compute="_compute_param_fields"
+    )
+    param_auto_nominate = fields.Boolean(
+        string="Nominate Class A Customers", compute="_compute_param_fields"
+    )
 
     @api.depends("date_start", "company_id")
+    @api.depends_context("lang", "tz")
     def _compute_name(self):
+        """Company, date in the reader's format and time zone, run number.
+
+        No time of day: the web client shows datetimes in the browser's time
+        zone and this text is made on the server in the user's preferred one,
+        so a time here could disagree with "Started" or "Classified On" on the
+        same screen. The number keeps two runs of the same day apart.
+        """
         for run in self:
-            run.name = self.env._(
-                "%(company)s, %(date)s",
-                company=run.company_id.name,
-                date=fields.Datetime.to_string(
-                    fields.Datetime.context_timestamp(run, run.date_start)
-                )[:16]
+            day = (
+                format_date(
+                    self.env, fields.Datetime.context_timestamp(run, run.date_start)
+                )
                 if run.date_start
-                else "",
+                else ""
             )
+            run.name = self.env._(
+                "%(company)s, %(date)s, run %(number)s",
+                company=run.company_id.name or "",
+                date=day,
+                number=run._origin.id or "",
+            )
+
+    @api.depends("parameters")
+    def _compute_param_fields(self):
+        for run in self:
+            try:
+                params = json.loads(run.parameters or "{}")
+            except ValueError:
+                params = {}
+            weights = params.get("weights") or {}
+            run.param_window_months = params.get("window_months", 0)
+            run.param_pareto_a = params.get("pareto_a", 0.0)
+            run.param_pareto_b = params.get("pareto_b", 0.0)
+            for key in WEIGHT_FIELDS:
+                run[f"param_weight_{key}"] = weights.get(key, 0.0)
+            run.param_potential_threshold = params.get("potential_threshold", 0.0)
+            run.param_position_threshold = params.get("position_threshold", 0.0)
+            run.param_auto_nominate = bool(params.get("auto_nominate"))
+
+    @api.depends_context("uid")
+    def _compute_visible_change_count(self):
+        # Counted as the user: the record rules leave out the moves of the
+        # accounts they may not see.
+        counts = dict(
+            self.env["kam.classification.history"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        for run in self:
+            run.visible_change_count = counts.get(run._origin, 0)
 
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
-    @api.model
     def action_classify_now(self):
-        """Button of the directors: classify the current company now."""
+        """Directors' *Classify Now*: classify the current company now.
+
+        Started from the header button of the runs list (which passes the
+        selected runs, or none), the button of a run's form (that run) and the
+        menu's server action (no record): the records it is called on are not
+        used, the run is always for the user's current company.
+        """
         if not self.env.user.has_group("kam_management.group_kam_manager"):
             raise UserError(
                 self.env._("Only a Key Account Director can run the classification.")

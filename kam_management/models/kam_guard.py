@@ -20,6 +20,8 @@ import math
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .kam_format import format_number
+
 # Longest text a one-line field keeps (btree indexes break at ~2,700 bytes);
 # multi-line texts stay printable in reports.
 CHAR_MAX = 512
@@ -71,7 +73,7 @@ def check_input_values(model, vals):
                     env._(
                         "%(field)s must be a whole number (got %(value)s).",
                         field=_field_label(model, fname),
-                        value=value,
+                        value=format_number(env, value),
                     )
                 )
             if isinstance(value, int | float) and abs(value) > INT_MAX:

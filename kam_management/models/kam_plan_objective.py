@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .kam_format import format_number
+
 KPIS = [
     ("revenue", "Revenue"),
     ("gross_margin", "Gross Margin"),
@@ -315,7 +317,7 @@ class KamPlanObjective(models.Model):
                     self.env._(
                         "A satisfaction target is a score from 1 to 5 (got "
                         "%(target)s).",
-                        target=objective.target,
+                        target=format_number(self.env, objective.target),
                     )
                 )
             if objective.kpi == "share_of_wallet" and not 0 <= objective.target <= 100:
@@ -323,7 +325,7 @@ class KamPlanObjective(models.Model):
                     self.env._(
                         "A share of wallet target is a percentage from 0 to 100 "
                         "(got %(target)s).",
-                        target=objective.target,
+                        target=format_number(self.env, objective.target),
                     )
                 )
 

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 
 from kam_scoring import ClassificationConfig, config_problems
 
+from .kam_format import format_number
 from .kam_guard import check_input_values
 
 MAX_ACCOUNTS_PER_KAM = 1000
@@ -130,6 +131,10 @@ class ResCompany(models.Model):
         for key in ("component", "name"):
             if key in values:
                 values[key] = labels.get(values[key], values[key])
+        for key in ("months", "value", "a", "b", "weight", "max"):
+            if key in values:
+                # 96.5 reads "96,5" for a Spanish user.
+                values[key] = format_number(self.env, values[key])
         return messages[code] % values
 
     @api.constrains(

@@ -2,6 +2,8 @@ from . import (
     test_account_plan,
     test_buying_centre,
     test_classification,
+    test_classification_display,
+    test_classify_now,
     test_config,
     test_security,
     test_security_attacks,

@@ -124,7 +124,9 @@ class TestClassification(KamCommon):
         self.assertEqual(account.pareto_rank, 8)
         self.assertEqual(account.cumulative_share, 100.0)
         self.assertEqual(account.rfm_segment, "no_purchase")
-        self.assertEqual(account.growth_score, 0.0)
+        # No revenue in the previous window either: growth is unknown.
+        self.assertIn("growth", account.missing_components.split(","))
+        self.assertFalse(account.is_new_customer)
         self.assertFalse(account.margin_pct)
 
     def test_customer_without_invoice_in_window(self):
@@ -156,8 +158,20 @@ class TestClassification(KamCommon):
         self.assertAlmostEqual(self._account(self.mid).margin_pct, 40.0)
         tiny = self._account(self.tiny)
         self.assertAlmostEqual(tiny.margin_pct, 20.0)
-        # New customer: nothing to compare, best growth score.
-        self.assertEqual(tiny.growth_score, 100.0)
+        # New customer (no revenue in the previous window): growth is unknown,
+        # left out of the potential, and the form says why.
+        self.assertIn("growth", tiny.missing_components.split(","))
+        self.assertTrue(tiny.is_new_customer)
+        self.assertTrue(tiny.growth_missing)
+        self.assertIn("new customer", tiny.score_explanation)
+        self.assertFalse(big.growth_missing)
+        self.assertFalse(big.is_new_customer)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT growth_pct, growth_score FROM kam_account WHERE id = %s",
+            [tiny.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (None, None))
         lapsed = self._account(self.lapsed)
         self.assertAlmostEqual(lapsed.growth_pct, -100.0)
         self.assertEqual(lapsed.growth_score, 0.0)
@@ -205,8 +219,17 @@ class TestClassification(KamCommon):
         self.assertFalse(self.dormant_account.rfm_code)
         small = self._account(self.small)  # oldest invoice of the buyers
         self.assertEqual(small.rfm_recency, 1)
-        self.assertEqual(small.rfm_frequency, 3)
-        self.assertEqual(small.rfm_segment, "at_risk")
+        # Four of the five buyers bought once: all of them score F=1.
+        self.assertEqual(small.rfm_frequency, 1)
+        self.assertEqual(small.rfm_segment, "hibernating")
+        for partner in (self.mid, self.crossing, self.tiny):
+            with self.subTest(customer=partner.name):
+                self.assertEqual(self._account(partner).rfm_frequency, 1)
+        # The most recent one-time buyer (45 days ago, after big's 30) is
+        # promising: a segment that needs F=1.
+        tiny = self._account(self.tiny)
+        self.assertEqual((tiny.rfm_recency, tiny.rfm_frequency), (4, 1))
+        self.assertEqual(tiny.rfm_segment, "promising")
         for partner in (self.mid, self.crossing, self.tiny):
             account = self._account(partner)
             with self.subTest(customer=partner.name):
@@ -455,7 +478,14 @@ class TestClassification(KamCommon):
         run = self._classify()
         messages = self._kam_messages(account, self.kam_1)
         self.assertEqual(len(messages), 1)
-        self.assertIn("class", messages.body)
+        # A first class is said as such, without a "none" before it, and the
+        # quadrant, which did not change, is not named.
+        self.assertIn(
+            "Classification moved this account: first classified as A.",
+            messages.body,
+        )
+        self.assertNotIn("none", messages.body)
+        self.assertNotIn("quadrant", messages.body)
         # Small moved into B only: not worth a message.
         self.assertFalse(self._kam_messages(other, self.kam_2))
         self.assertEqual(run.notified_count, 1)
@@ -471,9 +501,33 @@ class TestClassification(KamCommon):
         run = self._classify()
         messages = self._kam_messages(small, self.kam_2)
         self.assertEqual(len(messages), 1)
-        self.assertIn("Milk", messages.body)
-        self.assertIn("Maintain", messages.body)
+        # Only the quadrant moved: the class (B → B) is not named.
+        self.assertIn(
+            "Classification moved this account: quadrant Milk → Maintain.",
+            messages.body,
+        )
+        self.assertNotIn("class", messages.body)
         self.assertEqual(run.notified_count, 1)
+
+    def test_kam_notified_in_their_language(self):
+        """A Spanish KAM reads Spanish, though an English director ran it."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["kam_management"], ["es_ES"])
+        self.kam_2.lang = "es_ES"
+        self.director.lang = "en_US"
+        accounts = self._setup_quadrants()
+        big, small = accounts[self.big], accounts[self.small]
+        big.kam_user_id = self.kam_1  # English
+        small.kam_user_id = self.kam_2
+        Run = self.env["kam.classification.run"].with_user(self.director)
+        Run.with_context(lang="en_US").action_classify_now()
+        self.assertIn("first classified as A", self._kam_messages(big, self.kam_1).body)
+        self._assess(small, 5, days_ago=0)
+        Run.with_context(lang="en_US").action_classify_now()
+        self.assertIn(
+            "La clasificación ha movido esta cuenta: cuadrante Ordeñar → Mantener.",
+            self._kam_messages(small, self.kam_2).body,
+        )
 
     def test_auto_nominate(self):
         already = self._create_account(

@@ -4,6 +4,7 @@ from odoo.tools import format_date
 
 from .kam_classification_engine import WRITTEN_FIELDS
 from .kam_format import format_number
+from .kam_guard import is_internal_user_of
 from .res_company import WEIGHT_FIELDS
 
 PARETO_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -498,9 +499,8 @@ class KamAccount(models.Model):
     @api.constrains("kam_user_id", "company_id")
     def _check_kam_user(self):
         for account in self.filtered("kam_user_id"):
-            # sudo: the companies of another user are not always readable.
-            user = account.kam_user_id.sudo()
-            if user.share or account.company_id not in user.company_ids:
+            user = account.kam_user_id
+            if not is_internal_user_of(user, account.company_id):
                 raise ValidationError(
                     self.env._(
                         "%(user)s cannot be the Key Account Manager of %(account)s: "

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .kam_decision_role import DECISION_MAKER, INFLUENCER
+from .kam_guard import is_internal_user_of
 
 INFLUENCE_LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
 ATTITUDES = [
@@ -423,9 +424,8 @@ class KamBuyingRole(models.Model):
     @api.constrains("owner_id", "account_id")
     def _check_owner(self):
         for role in self.filtered("owner_id"):
-            # sudo: the companies of another user are not always readable.
-            owner = role.owner_id.sudo()
-            if owner.share or role.company_id not in owner.company_ids:
+            owner = role.owner_id
+            if not is_internal_user_of(owner, role.company_id):
                 raise ValidationError(
                     self.env._(
                         "%(user)s cannot own a relationship of %(account)s: only "

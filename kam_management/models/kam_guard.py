@@ -35,6 +35,13 @@ def _field_label(model, fname):
     return field._description_string(model.env)
 
 
+def is_internal_user_of(user, company):
+    """Whether ``user`` may work for ``company``: an internal user of it."""
+    # sudo: the companies of another user are not always readable.
+    user = user.sudo()
+    return not user.share and company in user.company_ids
+
+
 def check_input_values(model, vals):
     """Refuse values that the database or the reports cannot hold.
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .kam_guard import is_internal_user_of
+
 FUNCTIONS = [
     ("sales", "Sales"),
     ("marketing", "Marketing"),
@@ -38,10 +40,10 @@ class KamTeamMember(models.Model):
     @api.constrains("user_id", "account_id")
     def _check_user(self):
         for member in self:
-            # sudo: the companies of another user are not always readable.
-            user = member.user_id.sudo()
+            user = member.user_id
+            # sudo: the account's name and KAM, for the message and the check.
             account = member.account_id.sudo()
-            if user.share or account.company_id not in user.company_ids:
+            if not is_internal_user_of(user, account.company_id):
                 raise ValidationError(
                     self.env._(
                         "%(user)s cannot join the account team of %(account)s: "

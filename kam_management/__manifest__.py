@@ -19,10 +19,12 @@
         "security/ir.model.access.csv",
         "security/kam_plan_security.xml",
         "security/kam_buying_centre_security.xml",
+        "security/kam_scorecard_security.xml",
         "data/ir_cron_data.xml",
         "data/kam_position_criterion_data.xml",
         "data/kam_decision_role_data.xml",
         "data/kam_plan_cron_data.xml",
+        "data/kam_scorecard_data.xml",
         "views/kam_account_views.xml",
         "views/kam_classification_run_views.xml",
         "views/kam_classification_history_views.xml",
@@ -37,12 +39,14 @@
         "views/kam_competitor_views.xml",
         "views/crm_lead_views.xml",
         "views/kam_buying_role_views.xml",
+        "views/kam_scorecard_views.xml",
         "wizards/kam_buying_role_succession_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
         "demo/kam_plan_demo.xml",
         "demo/kam_buying_centre_demo.xml",
+        "demo/kam_scorecard_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

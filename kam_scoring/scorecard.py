@@ -65,11 +65,11 @@ KPI_MAPPINGS: Mapping[str, KpiMapping] = MappingProxyType(
         # Sales: % of the plan's objective achieved at this point of the
         # period (100% on track = 100 points), growth against the previous
         # period (-20% = 0, +20% = 100), product categories bought for the
-        # first time (3 or more = 100).
+        # first time (none is neutral, 50; 2 or more = 100).
         "revenue_achieved_pct": KpiMapping("sales", 0.0, 100.0),
         "margin_achieved_pct": KpiMapping("sales", 0.0, 100.0),
         "growth_pct": KpiMapping("sales", -20.0, 20.0),
-        "new_categories": KpiMapping("sales", 0.0, 3.0),
+        "new_categories": KpiMapping("sales", -2.0, 2.0),
         # Opportunities: win rate (50% or more = 100), pipeline against the
         # revenue objective still to achieve (1x or more = 100), qualified
         # opportunities in the period (3 or more = 100).

@@ -19,6 +19,7 @@ from . import (
     kam_plan_objective,
     kam_position_assessment,
     kam_position_criterion,
+    kam_scorecard,
     kam_team_member,
     mail_activity,
     res_company,

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 
@@ -63,4 +64,42 @@ class KamAccountDemo(models.Model):
         self.env["kam.classification.run"]._classify_company(
             self.env.company, trigger="manual"
         )
+        return True
+
+    @api.model
+    def _demo_scorecards(self):
+        """Demo data: scorecards now, and five months of history before.
+
+        The history drifts so that some accounts improve and others worsen:
+        the graph and the trend arrows have something to show.
+        """
+        accounts = self.search(
+            [("is_key_account", "=", True), ("company_id", "=", self.env.company.id)]
+        )
+        engine = self.env["kam.scorecard.engine"]
+        engine._compute_scorecards(accounts)
+        this_month = fields.Date.context_today(self).replace(day=1)
+        areas = (
+            "sales_score",
+            "opportunities_score",
+            "relationships_score",
+            "satisfaction_score",
+            "alerts_score",
+            "health_score",
+        )
+        vals_list = []
+        for index, account in enumerate(accounts.sorted("id")):
+            drift = (index % 3 - 1) * 6.0  # worsening, stable, improving
+            for months_ago in range(1, 6):
+                month = this_month - relativedelta(months=months_ago)
+                values = {
+                    "account_id": account.id,
+                    "month": month,
+                }
+                for fname in areas:
+                    base = account[fname]
+                    values[fname] = max(0.0, min(100.0, base - drift * months_ago))
+                vals_list.append(values)
+        self.env["kam.scorecard.snapshot"].create(vals_list)
+        engine._compute_scorecards(accounts)
         return True

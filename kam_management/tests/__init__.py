@@ -6,6 +6,7 @@ from . import (
     test_classify_now,
     test_config,
     test_security,
+    test_scorecard,
     test_security_attacks,
     test_tour,
     test_ui_first_use,

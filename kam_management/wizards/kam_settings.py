@@ -26,6 +26,13 @@ SETTINGS_FIELDS = (
     "kam_position_threshold",
     "kam_agreement_notice_days",
     "kam_stale_contact_days",
+    "kam_health_weight_sales",
+    "kam_health_weight_opportunities",
+    "kam_health_weight_relationships",
+    "kam_health_weight_satisfaction",
+    "kam_health_weight_alerts",
+    "kam_health_green_from",
+    "kam_health_amber_from",
 )
 
 
@@ -55,6 +62,13 @@ class KamSettings(models.TransientModel):
     kam_position_threshold = fields.Float(string="Strong Position from")
     kam_agreement_notice_days = fields.Integer(string="Agreement Notice (days)")
     kam_stale_contact_days = fields.Integer(string="Stale Contact Delay (days)")
+    kam_health_weight_sales = fields.Float(string="Weight: Sales")
+    kam_health_weight_opportunities = fields.Float(string="Weight: Opportunities")
+    kam_health_weight_relationships = fields.Float(string="Weight: Relationships")
+    kam_health_weight_satisfaction = fields.Float(string="Weight: Satisfaction")
+    kam_health_weight_alerts = fields.Float(string="Weight: Alerts")
+    kam_health_green_from = fields.Float(string="Healthy from")
+    kam_health_amber_from = fields.Float(string="Watch from")
 
     @api.model
     def _kam_settings_fields(self):

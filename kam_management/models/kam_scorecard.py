@@ -1,0 +1,806 @@
+"""The scorecard of each key account, computed from Odoo's own data.
+
+One pass reads the KPIs of all the key accounts of a company with one query
+per source (invoices, opportunities, buying centre, interactions, moments of
+truth), scores them in pandas (``kam_scoring.scorecard``), writes the results
+in one statement and keeps one snapshot per account and month, so that the
+trend is visible without recomputing the past.
+"""
+
+import math
+from collections import defaultdict
+
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from kam_scoring.scorecard import (
+    AREAS,
+    KPI_MAPPINGS,
+    ScorecardConfig,
+    score_scorecard,
+    scorecard_problems,
+)
+
+from .kam_format import format_number
+
+LIGHTS = [("green", "Healthy"), ("amber", "Watch"), ("red", "At Risk")]
+TRENDS = [("up", "Improving"), ("flat", "Stable"), ("down", "Worsening")]
+# Health points of difference between two months that make a trend.
+TREND_STEP = 5.0
+AREA_WEIGHT_FIELDS = {area: f"kam_health_weight_{area}" for area in AREAS}
+# Stored KPI fields of the account (NULL: unknown) and the area scores.
+KPI_FIELDS = tuple(f"sc_{name}" for name in KPI_MAPPINGS)
+SCORE_FIELDS = (*(f"{area}_score" for area in AREAS), "health_score")
+INTERACTION_TYPES = ("comment", "email")
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+
+    kam_health_weight_sales = fields.Float(string="Weight: Sales", default=30.0)
+    kam_health_weight_opportunities = fields.Float(
+        string="Weight: Opportunities", default=20.0
+    )
+    kam_health_weight_relationships = fields.Float(
+        string="Weight: Relationships", default=20.0
+    )
+    kam_health_weight_satisfaction = fields.Float(
+        string="Weight: Satisfaction", default=20.0
+    )
+    kam_health_weight_alerts = fields.Float(string="Weight: Alerts", default=10.0)
+    kam_health_green_from = fields.Float(string="Healthy from", default=70.0)
+    kam_health_amber_from = fields.Float(string="Watch from", default=40.0)
+
+    def _kam_scorecard_config(self):
+        self.ensure_one()
+        return ScorecardConfig(
+            area_weights={
+                area: self[fname] for area, fname in AREA_WEIGHT_FIELDS.items()
+            },
+            green_from=self.kam_health_green_from,
+            amber_from=self.kam_health_amber_from,
+        )
+
+    @api.constrains(
+        *AREA_WEIGHT_FIELDS.values(), "kam_health_green_from", "kam_health_amber_from"
+    )
+    def _check_kam_scorecard(self):
+        for company in self:
+            problems = scorecard_problems(company._kam_scorecard_config())
+            if problems:
+                raise ValidationError(
+                    "\n".join(company._kam_scorecard_message(*p) for p in problems)
+                )
+
+    def _kam_scorecard_message(self, code, params):
+        labels = dict(self.env["kam.account"]._kam_area_labels())
+        values = dict(params)
+        if "area" in values:
+            values["area"] = labels.get(values["area"], values["area"])
+        for key in ("weight", "value", "amber", "green"):
+            if key in values:
+                values[key] = format_number(self.env, values[key])
+        messages = {
+            "area_unknown": self.env._("Unknown scorecard area %(area)s."),
+            "area_weight_out_of_range": self.env._(
+                "The weight of the area %(area)s must be between 0 and 100 (got "
+                "%(weight)s)."
+            ),
+            "area_weights_all_zero": self.env._(
+                "At least one scorecard area must have a weight greater than zero."
+            ),
+            "light_out_of_range": self.env._(
+                "Health thresholds must be between 0 and 100 (got %(value)s)."
+            ),
+            "light_order": self.env._(
+                "The 'watch' threshold (%(amber)s) must be lower than the "
+                "'healthy' threshold (%(green)s)."
+            ),
+        }
+        return messages[code] % values
+
+
+class KamScorecardSnapshot(models.Model):
+    """The scorecard of an account as it was in one month."""
+
+    _name = "kam.scorecard.snapshot"
+    _description = "Key Account Scorecard Snapshot"
+    _order = "month desc, id desc"
+    _rec_name = "month"
+
+    account_id = fields.Many2one(
+        "kam.account", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True
+    )
+    kam_user_id = fields.Many2one(
+        related="account_id.kam_user_id", store=True, string="Key Account Manager"
+    )
+    month = fields.Date(required=True, help="First day of the month.")
+    sales_score = fields.Float(string="Sales", digits=(5, 1), aggregator="avg")
+    opportunities_score = fields.Float(
+        string="Opportunities", digits=(5, 1), aggregator="avg"
+    )
+    relationships_score = fields.Float(
+        string="Relationships", digits=(5, 1), aggregator="avg"
+    )
+    satisfaction_score = fields.Float(
+        string="Satisfaction", digits=(5, 1), aggregator="avg"
+    )
+    alerts_score = fields.Float(string="Alerts", digits=(5, 1), aggregator="avg")
+    health_score = fields.Float(string="Health", digits=(5, 1), aggregator="avg")
+
+    _sql_constraints = [
+        (
+            "account_month_unique",
+            "unique(account_id, month)",
+            "An account has one scorecard snapshot per month.",
+        )
+    ]
+
+
+class KamMomentOfTruth(models.Model):
+    """A moment when the customer judged us: what happened, good or bad."""
+
+    _name = "kam.moment.truth"
+    _inherit = ["kam.guard.mixin"]
+    _description = "Moment of Truth"
+    _order = "date desc, id desc"
+    _kam_recheck_fields = ("account_id", "company_id")
+
+    account_id = fields.Many2one(
+        "kam.account", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    outcome = fields.Selection(
+        [("positive", "Positive"), ("negative", "Negative")],
+        required=True,
+        default="positive",
+    )
+    name = fields.Char(string="What Happened", required=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Recorded by",
+        required=True,
+        default=lambda self: self.env.user,
+    )
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        if any(moment.date > today for moment in self):
+            raise ValidationError(
+                self.env._("A moment of truth cannot be dated in the future.")
+            )
+
+
+class KamAccount(models.Model):
+    """Scorecard fields of the key account (written by the scorecard pass)."""
+
+    # Kept apart from the other extensions on purpose (one file per feature).
+    # pylint: disable=consider-merging-classes-inherited
+    _inherit = "kam.account"
+
+    moment_ids = fields.One2many(
+        "kam.moment.truth", "account_id", string="Moments of Truth"
+    )
+    snapshot_ids = fields.One2many(
+        "kam.scorecard.snapshot", "account_id", string="Scorecard History"
+    )
+    scorecard_date = fields.Datetime(string="Scorecard Computed On", readonly=True)
+    scorecard_period_start = fields.Date(string="Scorecard From", readonly=True)
+    sales_score = fields.Float(string="Sales (0-100)", readonly=True, digits=(5, 1))
+    opportunities_score = fields.Float(
+        string="Opportunities (0-100)", readonly=True, digits=(5, 1)
+    )
+    relationships_score = fields.Float(
+        string="Relationships (0-100)", readonly=True, digits=(5, 1)
+    )
+    satisfaction_score = fields.Float(
+        string="Satisfaction (0-100)", readonly=True, digits=(5, 1)
+    )
+    alerts_score = fields.Float(string="Alerts (0-100)", readonly=True, digits=(5, 1))
+    health_score = fields.Float(
+        string="Health (0-100)", readonly=True, digits=(5, 1), aggregator="avg"
+    )
+    health_light = fields.Selection(LIGHTS, string="Health", readonly=True, index=True)
+    health_trend = fields.Selection(
+        TRENDS,
+        readonly=True,
+        help="Health against the snapshot of the previous month.",
+    )
+    scorecard_missing = fields.Char(readonly=True)
+    sc_revenue_achieved_pct = fields.Float(
+        string="Revenue vs Objective to Date (%)", readonly=True, digits=(16, 1)
+    )
+    sc_margin_achieved_pct = fields.Float(
+        string="Margin vs Objective to Date (%)", readonly=True, digits=(16, 1)
+    )
+    sc_growth_pct = fields.Float(
+        string="Growth vs Previous Period (%)", readonly=True, digits=(16, 1)
+    )
+    sc_new_categories = fields.Float(
+        string="New Product Categories", readonly=True, digits=(16, 0)
+    )
+    sc_win_rate_pct = fields.Float(string="Win Rate (%)", readonly=True, digits=(16, 1))
+    sc_pipeline_coverage = fields.Float(
+        string="Pipeline / Objective Still to Achieve", readonly=True, digits=(16, 2)
+    )
+    sc_qualified_count = fields.Float(
+        string="Qualified Opportunities", readonly=True, digits=(16, 0)
+    )
+    sc_identified_count = fields.Integer(
+        string="Identified Opportunities", readonly=True
+    )
+    sc_won_count = fields.Integer(string="Won Opportunities", readonly=True)
+    sc_won_value = fields.Monetary(string="Won Value", readonly=True)
+    sc_pipeline_value = fields.Monetary(string="Open Pipeline", readonly=True)
+    sc_strong_contacts = fields.Float(
+        string="Contacts with Strength 3+", readonly=True, digits=(16, 0)
+    )
+    sc_decision_makers_covered_pct = fields.Float(
+        string="Decision Makers Covered (%)", readonly=True, digits=(16, 1)
+    )
+    sc_new_contacts = fields.Float(string="New Contacts", readonly=True, digits=(16, 0))
+    sc_interactions = fields.Float(string="Interactions", readonly=True, digits=(16, 0))
+    sc_survey_score = fields.Float(
+        string="Survey Score (0-10)", readonly=True, digits=(16, 1)
+    )
+    sc_moments_balance_pct = fields.Float(
+        string="Moments of Truth Balance (%)", readonly=True, digits=(16, 1)
+    )
+    sc_alert_points_lost = fields.Float(
+        string="Points Lost to Open Alerts", readonly=True, digits=(16, 0)
+    )
+    scorecard_explanation = fields.Text(
+        string="How the Scorecard Is Made", compute="_compute_scorecard_explanation"
+    )
+
+    def _kam_get_system_fields(self):
+        # Written by the scorecard pass only.
+        return (
+            super()._kam_get_system_fields()
+            | set(KPI_FIELDS)
+            | set(SCORE_FIELDS)
+            | {
+                "scorecard_date",
+                "scorecard_period_start",
+                "health_light",
+                "health_trend",
+                "scorecard_missing",
+                "sc_identified_count",
+                "sc_won_count",
+                "sc_won_value",
+                "sc_pipeline_value",
+            }
+        )
+
+    @api.model
+    def _kam_area_labels(self):
+        return [
+            ("sales", self.env._("Sales")),
+            ("opportunities", self.env._("Opportunities")),
+            ("relationships", self.env._("Relationships")),
+            ("satisfaction", self.env._("Satisfaction")),
+            ("alerts", self.env._("Alerts")),
+        ]
+
+    # ------------------------------------------------------------------
+    # Explanation (from the stored values; nothing is recomputed)
+    # ------------------------------------------------------------------
+    @api.depends(*KPI_FIELDS, *SCORE_FIELDS, "scorecard_date", "scorecard_missing")
+    @api.depends_context("lang")
+    def _compute_scorecard_explanation(self):
+        raw = self._kam_read_nullable([*KPI_FIELDS, *SCORE_FIELDS])
+        for account in self:
+            account.scorecard_explanation = account._explain_scorecard(
+                raw.get(account.id, {})
+            )
+
+    def _kam_read_nullable(self, fnames):
+        """Stored values with NULL kept as None (the ORM reads NULL as 0.0)."""
+        ids = [i for i in self.ids if i]
+        if not ids:
+            return {}
+        self.flush_model(fnames)
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM kam_account WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(f) for f in fnames),
+                ids,
+            )
+        )
+        return {row[0]: dict(zip(fnames, row[1:], strict=True)) for row in rows}
+
+    def _explain_scorecard(self, raw):
+        self.ensure_one()
+        if not self.scorecard_date:
+            return self.env._("No scorecard yet: it is computed every night.")
+        company = self.company_id
+        labels = dict(self._kam_area_labels())
+        kpi_labels = {
+            name: self._fields[f"sc_{name}"]._description_string(self.env)
+            for name in KPI_MAPPINGS
+        }
+        lines = []
+        for area in AREAS:
+            weight = company[AREA_WEIGHT_FIELDS[area]]
+            score = raw.get(f"{area}_score")
+            parts = []
+            for name, mapping in KPI_MAPPINGS.items():
+                if mapping.area != area:
+                    continue
+                value = raw.get(f"sc_{name}")
+                if value is None:
+                    parts.append(
+                        self.env._("%(kpi)s n/a", kpi=kpi_labels[name]),
+                    )
+                    continue
+                points = float(mapping.points(pd.Series([value])).iloc[0])
+                parts.append(
+                    self.env._(
+                        "%(kpi)s %(value)s → %(points)s points",
+                        kpi=kpi_labels[name],
+                        value=format_number(self.env, value),
+                        points=format_number(self.env, round(points)),
+                    )
+                )
+            if score is None:
+                lines.append(
+                    self.env._(
+                        "%(area)s: not enough data (weight %(weight)s, left out): "
+                        "%(kpis)s.",
+                        area=labels[area],
+                        weight=format_number(self.env, weight),
+                        kpis="; ".join(parts),
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "%(area)s %(score)s/100 (weight %(weight)s): %(kpis)s.",
+                        area=labels[area],
+                        score=format_number(self.env, round(score, 1), digits=1),
+                        weight=format_number(self.env, weight),
+                        kpis="; ".join(parts),
+                    )
+                )
+        health = raw.get("health_score")
+        if health is None:
+            lines.append(self.env._("Health: not enough data in any area."))
+        else:
+            lines.append(
+                self.env._(
+                    "Health %(score)s/100: weighted mean of the areas with data "
+                    "(healthy from %(green)s, watch from %(amber)s).",
+                    score=format_number(self.env, round(health, 1), digits=1),
+                    green=format_number(self.env, company.kam_health_green_from),
+                    amber=format_number(self.env, company.kam_health_amber_from),
+                )
+            )
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_refresh_scorecard(self):
+        """Compute the scorecard of these accounts now."""
+        self.check_access("write")
+        self.env["kam.scorecard.engine"]._compute_scorecards(self)
+        return True
+
+    def action_view_scorecard_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Scorecard History of %(account)s", account=self.display_name
+            ),
+            "res_model": "kam.scorecard.snapshot",
+            "view_mode": "graph,list",
+            "domain": [("account_id", "=", self.id)],
+            "context": {"graph_groupbys": ["month:month"]},
+        }
+
+
+class KamScorecardEngine(models.AbstractModel):
+    """Reads the KPIs, scores them and writes the results, set-based."""
+
+    _name = "kam.scorecard.engine"
+    _description = "Key Account Scorecard Engine"
+
+    @api.model
+    def _cron_compute_scorecards(self):
+        accounts = self.env["kam.account"].search([("is_key_account", "=", True)])
+        return self._compute_scorecards(accounts)
+
+    @api.model
+    def _compute_scorecards(self, accounts):
+        """Compute and store the scorecard of ``accounts`` (key accounts)."""
+        # sudo: the pass reads every source of the accounts the caller may
+        # edit (checked by the callers) and writes the application's fields.
+        accounts = accounts.sudo().filtered("is_key_account")
+        for company in accounts.company_id:
+            company_accounts = accounts.filtered(lambda a, c=company: a.company_id == c)
+            self._compute_company(company, company_accounts)
+        return accounts
+
+    def _period(self, company, today):
+        start = today - relativedelta(months=company.kam_window_months)
+        return start, today
+
+    def _compute_company(self, company, accounts):
+        today = fields.Date.context_today(self)
+        start, end = self._period(company, today)
+        kpis = pd.DataFrame(index=pd.Index(accounts.ids, name="account_id"))
+        extra = pd.DataFrame(index=kpis.index)
+        self._kpis_sales(accounts, start, end, today, kpis)
+        self._kpis_opportunities(company, accounts, start, today, kpis, extra)
+        self._kpis_relationships(accounts, start, kpis)
+        self._kpis_satisfaction(accounts, start, kpis)
+        self._kpis_alerts(accounts, kpis)
+        kpis = kpis.reindex(columns=list(KPI_MAPPINGS)).astype(float)
+        result = score_scorecard(kpis, company._kam_scorecard_config())
+        self._write(accounts, kpis, extra, result, start, today)
+
+    # --- sources -------------------------------------------------------
+    def _kpis_sales(self, accounts, start, end, today, kpis):
+        plans = self.env["kam.account.plan"].search(
+            [("account_id", "in", accounts.ids), ("state", "=", "active")]
+        )
+        objectives = plans.objective_ids.filtered(
+            lambda o: o.kpi in ("revenue", "gross_margin") and o.target > 0
+        )
+        sums = defaultdict(lambda: [0.0, 0.0])
+        for objective in objectives:
+            plan = objective.plan_id
+            length = max((plan.date_end - plan.date_start).days + 1, 1)
+            elapsed = min(max((today - plan.date_start).days + 1, 1), length)
+            expected = objective.target * elapsed / length
+            key = (plan.account_id.id, objective.kpi)
+            sums[key][0] += objective.actual
+            sums[key][1] += expected
+        for (account_id, kpi), (actual, expected) in sums.items():
+            column = (
+                "revenue_achieved_pct" if kpi == "revenue" else "margin_achieved_pct"
+            )
+            kpis.loc[account_id, column] = actual / expected * 100.0
+        growth = self.env.execute_query(
+            SQL(
+                "SELECT id, growth_pct FROM kam_account WHERE id = ANY(%s)",
+                accounts.ids,
+            )
+        )
+        for account_id, value in growth:
+            if value is not None:
+                kpis.loc[account_id, "growth_pct"] = value
+        # Product categories whose first purchase falls in the period.
+        partner_of = {a.partner_id.id: a.id for a in accounts}
+        self.env["account.move.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT first.partner_id, COUNT(*) FILTER (WHERE first.day >= %s)
+                  FROM (
+                        SELECT am.commercial_partner_id AS partner_id,
+                               pt.categ_id, MIN(am.invoice_date) AS day
+                          FROM account_move_line aml
+                          JOIN account_move am ON am.id = aml.move_id
+                          JOIN product_product pp ON pp.id = aml.product_id
+                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                         WHERE am.move_type = 'out_invoice'
+                           AND am.state = 'posted'
+                           AND am.company_id = %s
+                           AND am.commercial_partner_id = ANY(%s)
+                           AND am.invoice_date <= %s
+                      GROUP BY am.commercial_partner_id, pt.categ_id
+                       ) first
+              GROUP BY first.partner_id
+                """,
+                start,
+                accounts.company_id.id,
+                list(partner_of),
+                end,
+            )
+        )
+        kpis["new_categories"] = 0.0
+        for partner_id, count in rows:
+            kpis.loc[partner_of[partner_id], "new_categories"] = float(count)
+
+    def _kpis_opportunities(self, company, accounts, start, today, kpis, extra):
+        partner_of = {a.partner_id.id: a.id for a in accounts}
+        self.env["crm.lead"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       COUNT(*) FILTER (WHERE l.create_date >= %(start)s),
+                       COUNT(*) FILTER (WHERE l.type = 'opportunity'
+                                          AND l.create_date >= %(start)s),
+                       COUNT(*) FILTER (WHERE s.is_won AND l.active
+                                          AND l.date_closed >= %(start)s),
+                       COALESCE(SUM(l.expected_revenue) FILTER (
+                           WHERE s.is_won AND l.active
+                             AND l.date_closed >= %(start)s), 0),
+                       COUNT(*) FILTER (WHERE NOT l.active AND l.probability = 0
+                                          AND COALESCE(l.date_closed, l.write_date)
+                                              >= %(start)s),
+                       COALESCE(SUM(l.expected_revenue) FILTER (
+                           WHERE l.active AND l.type = 'opportunity'
+                             AND NOT COALESCE(s.is_won, FALSE)), 0)
+                  FROM crm_lead l
+                  JOIN res_partner p ON p.id = l.partner_id
+             LEFT JOIN crm_stage s ON s.id = l.stage_id
+                 WHERE p.commercial_partner_id = ANY(%(partners)s)
+                   AND (l.company_id = %(company)s OR l.company_id IS NULL)
+              GROUP BY p.commercial_partner_id
+                """,
+                start=start,
+                partners=list(partner_of),
+                company=company.id,
+            )
+        )
+        for column in ("qualified_count",):
+            kpis[column] = 0.0
+        for column in ("sc_identified_count", "sc_won_count"):
+            extra[column] = 0
+        extra["sc_won_value"] = 0.0
+        extra["sc_pipeline_value"] = 0.0
+        for partner_id, identified, qualified, won, won_value, lost, pipeline in rows:
+            account_id = partner_of[partner_id]
+            kpis.loc[account_id, "qualified_count"] = float(qualified)
+            extra.loc[account_id, "sc_identified_count"] = identified
+            extra.loc[account_id, "sc_won_count"] = won
+            extra.loc[account_id, "sc_won_value"] = float(won_value)
+            extra.loc[account_id, "sc_pipeline_value"] = float(pipeline)
+            if won + lost:
+                kpis.loc[account_id, "win_rate_pct"] = won / (won + lost) * 100.0
+        # Pipeline against the revenue objective still to achieve.
+        plans = self.env["kam.account.plan"].search(
+            [("account_id", "in", accounts.ids), ("state", "=", "active")]
+        )
+        for plan in plans:
+            revenue = plan.objective_ids.filtered(lambda o: o.kpi == "revenue")
+            target = sum(revenue.mapped("target"))
+            if not target:
+                continue
+            remaining = target - sum(revenue.mapped("actual"))
+            pipeline = extra.loc[plan.account_id.id, "sc_pipeline_value"]
+            kpis.loc[plan.account_id.id, "pipeline_coverage"] = (
+                pipeline / remaining if remaining > 0 else 1.0
+            )
+
+    def _kpis_relationships(self, accounts, start, kpis):
+        self.env["kam.buying.role"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT r.account_id,
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE r.relationship_strength >= 3),
+                       COUNT(*) FILTER (WHERE r.is_decision_maker),
+                       COUNT(*) FILTER (WHERE r.is_decision_maker
+                                          AND r.relationship_strength >= 3),
+                       COUNT(*) FILTER (WHERE r.create_date >= %s)
+                  FROM kam_buying_role r
+                 WHERE r.account_id = ANY(%s) AND r.active
+              GROUP BY r.account_id
+                """,
+                start,
+                accounts.ids,
+            )
+        )
+        contacts = {}
+        for account_id, count, strong, dms, dms_strong, new in rows:
+            contacts[account_id] = count
+            kpis.loc[account_id, "strong_contacts"] = float(strong)
+            kpis.loc[account_id, "decision_makers_covered_pct"] = (
+                dms_strong / dms * 100.0 if dms else 0.0
+            )
+            kpis.loc[account_id, "new_contacts"] = float(new)
+        # Interactions with the account's contacts in the period: messages
+        # on them or by them, done activities, meetings they attended.
+        self.env["mail.message"].flush_model()
+        interactions = self.env.execute_query(
+            SQL(
+                """
+                SELECT r.account_id, COUNT(DISTINCT x.key)
+                  FROM kam_buying_role r
+                  JOIN LATERAL (
+                        SELECT 'm' || m.id AS key FROM mail_message m
+                         WHERE m.date >= %(start)s
+                           AND ((m.model = 'res.partner' AND m.res_id = r.partner_id)
+                                OR m.author_id = r.partner_id)
+                           AND (m.message_type IN %(types)s
+                                OR m.mail_activity_type_id IS NOT NULL)
+                     UNION ALL
+                        SELECT 'e' || e.id FROM calendar_attendee a
+                          JOIN calendar_event e ON e.id = a.event_id
+                         WHERE a.partner_id = r.partner_id AND e.active
+                           AND e.start >= %(start)s AND e.start <= NOW()
+                           AND a.state != 'declined'
+                       ) x ON TRUE
+                 WHERE r.account_id = ANY(%(accounts)s) AND r.active
+              GROUP BY r.account_id
+                """,
+                start=start,
+                types=INTERACTION_TYPES,
+                accounts=[a for a in accounts.ids if a in contacts],
+            )
+        )
+        for account_id in contacts:
+            kpis.loc[account_id, "interactions"] = 0.0
+        for account_id, count in interactions:
+            kpis.loc[account_id, "interactions"] = float(count)
+
+    def _kpis_satisfaction(self, accounts, start, kpis):
+        groups = self.env["kam.moment.truth"]._read_group(
+            [("account_id", "in", accounts.ids), ("date", ">=", start)],
+            ["account_id", "outcome"],
+            ["__count"],
+        )
+        balance = defaultdict(lambda: [0, 0])
+        for account, outcome, count in groups:
+            balance[account.id][0 if outcome == "positive" else 1] += count
+        for account_id, (positive, negative) in balance.items():
+            kpis.loc[account_id, "moments_balance_pct"] = (
+                (positive - negative) / (positive + negative) * 100.0
+            )
+
+    def _kpis_alerts(self, accounts, kpis):
+        """Hook: the points lost to open alerts, where alerts exist."""
+        return kpis
+
+    # --- writing -------------------------------------------------------
+    def _write(self, accounts, kpis, extra, result, start, today):
+        now = fields.Datetime.now()
+        month = today.replace(day=1)
+        previous = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT ON (account_id) account_id, health_score
+                      FROM kam_scorecard_snapshot
+                     WHERE account_id = ANY(%s) AND month < %s
+                  ORDER BY account_id, month DESC
+                    """,
+                    accounts.ids,
+                    month,
+                )
+            )
+        )
+
+        def num(value):
+            return (
+                None
+                if value is None or (isinstance(value, float) and math.isnan(value))
+                else float(value)
+            )
+
+        rows = []
+        snapshots = []
+        for account_id in kpis.index:
+            health = num(result.loc[account_id, "health_score"])
+            before = previous.get(account_id)
+            trend = None
+            if health is not None and before is not None:
+                delta = health - before
+                trend = (
+                    "up"
+                    if delta >= TREND_STEP
+                    else "down"
+                    if delta <= -TREND_STEP
+                    else "flat"
+                )
+            scores = [num(result.loc[account_id, f]) for f in SCORE_FIELDS]
+            rows.append(
+                SQL(
+                    "(%s, %s)",
+                    account_id,
+                    SQL(", ").join(
+                        SQL("%s", v)
+                        for v in (
+                            *(num(kpis.loc[account_id, n]) for n in KPI_MAPPINGS),
+                            *scores,
+                            result.loc[account_id, "health_light"] or None,
+                            trend,
+                            result.loc[account_id, "missing_areas"] or None,
+                            int(extra.loc[account_id].get("sc_identified_count", 0)),
+                            int(extra.loc[account_id].get("sc_won_count", 0)),
+                            float(extra.loc[account_id].get("sc_won_value", 0.0)),
+                            float(extra.loc[account_id].get("sc_pipeline_value", 0.0)),
+                        )
+                    ),
+                )
+            )
+            snapshots.append(
+                SQL(
+                    "(%s, %s, %s)",
+                    account_id,
+                    month,
+                    SQL(", ").join(SQL("%s", v) for v in scores),
+                )
+            )
+        columns = [
+            *KPI_FIELDS,
+            *SCORE_FIELDS,
+            "health_light",
+            "health_trend",
+            "scorecard_missing",
+            "sc_identified_count",
+            "sc_won_count",
+            "sc_won_value",
+            "sc_pipeline_value",
+        ]
+        types = {
+            "health_light": "varchar",
+            "health_trend": "varchar",
+            "scorecard_missing": "varchar",
+            "sc_identified_count": "int4",
+            "sc_won_count": "int4",
+        }
+        self.env["kam.account"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE kam_account a
+                   SET %(assignments)s,
+                       scorecard_date = %(now)s,
+                       scorecard_period_start = %(start)s
+                  FROM (VALUES %(rows)s) AS v(id, %(names)s)
+                 WHERE a.id = v.id
+                """,
+                assignments=SQL(", ").join(
+                    SQL(
+                        "%s = v.%s::%s",
+                        SQL.identifier(c),
+                        SQL.identifier(c),
+                        SQL(types.get(c, "float8")),
+                    )
+                    for c in columns
+                ),
+                now=now,
+                start=start,
+                rows=SQL(", ").join(rows),
+                names=SQL(", ").join(SQL.identifier(c) for c in columns),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO kam_scorecard_snapshot
+                       (account_id, month, sales_score, opportunities_score,
+                        relationships_score, satisfaction_score, alerts_score,
+                        health_score, company_id, kam_user_id, create_uid,
+                        create_date, write_uid, write_date)
+                SELECT v.account_id, v.month::date, v.s1::float8, v.s2::float8,
+                       v.s3::float8, v.s4::float8, v.s5::float8, v.h::float8,
+                       a.company_id, a.kam_user_id, %(uid)s, %(now)s, %(uid)s,
+                       %(now)s
+                  FROM (VALUES %(rows)s) AS v(account_id, month, s1, s2, s3, s4,
+                                                s5, h)
+                  JOIN kam_account a ON a.id = v.account_id
+                ON CONFLICT (account_id, month) DO UPDATE
+                   SET sales_score = EXCLUDED.sales_score,
+                       opportunities_score = EXCLUDED.opportunities_score,
+                       relationships_score = EXCLUDED.relationships_score,
+                       satisfaction_score = EXCLUDED.satisfaction_score,
+                       alerts_score = EXCLUDED.alerts_score,
+                       health_score = EXCLUDED.health_score,
+                       write_date = EXCLUDED.write_date,
+                       write_uid = EXCLUDED.write_uid
+                """,
+                uid=self.env.uid,
+                now=now,
+                rows=SQL(", ").join(snapshots),
+            )
+        )
+        accounts.invalidate_recordset()
+        self.env["kam.scorecard.snapshot"].invalidate_model()

@@ -1,8 +1,11 @@
-"""Packaging: the pure scoring package and the Odoo addons.
+"""Packaging: the Odoo addons, with the scoring package inside.
 
-``pip install .`` installs ``kam_scoring`` and each addon as
-``odoo.addons.<addon>`` with its data files, so that Odoo finds it without
-editing ``addons_path`` (like the OCA wheels built with setuptools-odoo).
+``pip install .`` installs each addon as ``odoo.addons.<addon>`` with its data
+files, so that Odoo finds it without editing ``addons_path`` (like the OCA
+wheels built with setuptools-odoo). The pure scoring package is part of the
+addon (``odoo.addons.kam_management.kam_scoring``), where the addon imports it
+from; there is no second, top-level ``kam_scoring`` whose scorer registry
+would not be the one the addon uses.
 """
 
 import ast
@@ -40,7 +43,7 @@ def addon_data(addon):
     ]
 
 
-package_dir = {"kam_scoring": "kam_scoring"}
+package_dir = {}
 package_data = {}
 for name in ADDONS:
     package_dir.update(addon_packages(name))

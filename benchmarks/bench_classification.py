@@ -423,8 +423,6 @@ def fmt(value):
 # --------------------------------------------------------------------------
 def run_worker(task, payload_path):
     payload = json.loads(Path(payload_path).read_text())
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     import odoo  # noqa: PLC0415
 
     odoo.tools.config.parse_config(

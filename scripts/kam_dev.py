@@ -78,13 +78,25 @@ def addons_path():
     return str(ROOT)
 
 
+def odoo_server_command():
+    """Like :func:`odoo_command`, through ``scripts/odoo_launch.py``.
+
+    The launcher starts the same Odoo, with the deprecation warnings of Odoo
+    and its libraries out of the log (Odoo prints each with a whole stack);
+    our addons' own stay. None when Odoo is missing.
+    """
+    if odoo_command() is None:
+        return None
+    return [sys.executable, str(ROOT / "scripts" / "odoo_launch.py")]
+
+
 def python_env():
-    """Environment where the pure scoring package is importable by Odoo."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
-    )
-    return env
+    """Environment of the Odoo processes: the addons need nothing on PYTHONPATH.
+
+    The scoring package lives inside the addon, so Odoo runs with the
+    caller's environment as it is (a copy of the addon folder alone installs).
+    """
+    return dict(os.environ)
 
 
 # --------------------------------------------------------------------------
@@ -321,7 +333,7 @@ def cmd_pg_stop(args):
 
 
 def cmd_run(args):
-    odoo = odoo_command()
+    odoo = odoo_server_command()
     if odoo is None:
         print(GET_ODOO.format(python=sys.executable))
         return 1
@@ -361,7 +373,7 @@ def cmd_run(args):
 
 def run_odoo_tests(addons=ADDONS, log_path=None, extra=()):
     """Install ``addons`` in a fresh database with their tests; return the log."""
-    odoo = odoo_command()
+    odoo = odoo_server_command()
     if odoo is None:
         raise RuntimeError(odoo_missing_reason())
     settings = pg_settings()
@@ -419,9 +431,12 @@ def _write_odoo_config(settings, path):
     return path
 
 
-def prepare_test_database(settings, dbname, addons=ADDONS):
-    """A fresh database with the addons and Odoo's demo data installed."""
-    odoo = odoo_command()
+def prepare_test_database(settings, dbname, addons=ADDONS, log_path=None):
+    """A fresh database with the addons and Odoo's demo data installed.
+
+    The install's log goes to ``log_path`` when given (a test reads it).
+    """
+    odoo = odoo_server_command()
     drop_database(settings, dbname)
     proc = subprocess.run(
         [
@@ -443,6 +458,8 @@ def prepare_test_database(settings, dbname, addons=ADDONS):
         env=python_env(),
         check=False,
     )
+    if log_path:
+        Path(log_path).write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode:
         print(proc.stdout[-5000:], proc.stderr[-5000:])
         raise SystemExit(f"Installing {', '.join(addons)} failed")
@@ -463,12 +480,18 @@ def cmd_test(args):
     dbname = f"kam_test_{os.getpid()}"
     started = time.monotonic()
     print(f"Preparing the test database {dbname} (addons and demo data)...")
-    prepare_test_database(settings, dbname)
+    install_log = _data_root() / f"odoo-install-{os.getpid()}.log"
+    install_log.parent.mkdir(parents=True, exist_ok=True)
+    prepare_test_database(settings, dbname, log_path=install_log)
     print(f"Database ready in {time.monotonic() - started:.0f}s; running pytest")
     config_file = _data_root() / f"odoo-test-{os.getpid()}.conf"
-    config_file.parent.mkdir(parents=True, exist_ok=True)
     _write_odoo_config(settings, config_file)
-    env = dict(os.environ, PYTHONPATH=_odoo_pythonpath(), KAM_TEST_DB=dbname)
+    env = dict(
+        os.environ,
+        PYTHONPATH=_odoo_pythonpath(),
+        KAM_TEST_DB=dbname,
+        KAM_TEST_INSTALL_LOG=str(install_log),
+    )
     try:
         return subprocess.call(
             [
@@ -486,6 +509,7 @@ def cmd_test(args):
         )
     finally:
         config_file.unlink(missing_ok=True)
+        install_log.unlink(missing_ok=True)
         if not args.keep:
             drop_database(settings, dbname)
 

@@ -1,5 +1,10 @@
-"""``pip install .`` puts the addons under odoo.addons with their data files."""
+"""``pip install .`` puts the addons under odoo.addons with their data files.
 
+The scoring package ships inside the addon, where the addon imports it from.
+"""
+
+import ast
+import os
 import subprocess
 import sys
 import zipfile
@@ -11,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
+def wheel_file(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
@@ -30,13 +35,22 @@ def wheel(tmp_path_factory):
         cwd=out,
     )
     (path,) = out.glob("*.whl")
-    with zipfile.ZipFile(path) as archive:
+    return path
+
+
+@pytest.fixture(scope="module")
+def wheel(wheel_file):
+    with zipfile.ZipFile(wheel_file) as archive:
         return set(archive.namelist())
 
 
-def test_wheel_has_scoring_package(wheel):
-    assert "kam_scoring/__init__.py" in wheel
-    assert "kam_scoring/engine.py" in wheel
+def test_wheel_has_scoring_package_inside_the_addon(wheel):
+    base = "odoo/addons/kam_management/kam_scoring/"
+    for name in ("__init__.py", "engine.py", "config.py", "rfm.py"):
+        assert base + name in wheel, name
+    # One copy only: a top-level kam_scoring would have its own scorer
+    # registry, not the one the addon runs.
+    assert not any(name.startswith("kam_scoring/") for name in wheel)
 
 
 def test_wheel_has_addon_with_data(wheel):
@@ -57,3 +71,71 @@ def test_wheel_does_not_shadow_odoo(wheel):
     assert "odoo/__init__.py" not in wheel
     assert "odoo/addons/__init__.py" not in wheel
     assert not any(name.startswith("tests/") for name in wheel)
+
+
+def test_wheel_requires_the_manifest_dependencies(wheel_file):
+    with zipfile.ZipFile(wheel_file) as archive:
+        (metadata,) = (n for n in archive.namelist() if n.endswith("/METADATA"))
+        lines = archive.read(metadata).decode().splitlines()
+    required = {
+        line.split(":", 1)[1].strip().split(">")[0].split("=")[0].split("<")[0]
+        for line in lines
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    }
+    manifest = ast.literal_eval(
+        (ROOT / "kam_management" / "__manifest__.py").read_text()
+    )
+    assert required == set(manifest["external_dependencies"]["python"])
+    requirements = {
+        line.split(">")[0].split("=")[0].split("<")[0].strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert requirements == required
+
+
+def test_installed_wheel_imports_scoring_from_the_addon(wheel_file, tmp_path):
+    """Installed from the wheel, Odoo's namespace finds the addon's scoring."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import odoo.release as r; print(r.serie)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    if probe.returncode or probe.stdout.strip() != "18.0":
+        pytest.skip("Odoo 18.0 is not importable here")
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel_file),
+        ],
+        check=True,
+    )
+    code = (
+        "import odoo.addons.kam_management.kam_scoring as s, importlib.util\n"
+        "print(s.__file__)\n"
+        "print(s.classify.__module__)\n"
+        "print(importlib.util.find_spec('kam_scoring'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    where, module, top_level = proc.stdout.split()
+    assert Path(where) == target / "odoo/addons/kam_management/kam_scoring/__init__.py"
+    assert module == "odoo.addons.kam_management.kam_scoring.engine"
+    assert top_level == "None"

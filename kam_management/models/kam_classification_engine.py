@@ -1,10 +1,12 @@
 """Odoo side of the classification: read in SQL, score in pandas, write in batch.
 
-The maths lives in the pure :mod:`kam_scoring` package; this model only
-gathers one company's figures in one aggregated query, hands them to
-:func:`kam_scoring.classify` and writes the results back with set-based SQL.
-New scorers plug in by registering with :func:`kam_scoring.register_scorer`
-and extending :meth:`KamClassificationEngine._result_fields`.
+The maths lives in the pure scoring package of this addon,
+:mod:`odoo.addons.kam_management.kam_scoring` (pandas only, never Odoo); this
+model only gathers one company's figures in one aggregated query, hands them
+to :func:`~odoo.addons.kam_management.kam_scoring.classify` and writes the
+results back with set-based SQL. New scorers plug in by registering with
+``odoo.addons.kam_management.kam_scoring.register_scorer`` and extending
+:meth:`KamClassificationEngine._result_fields`.
 """
 
 import io
@@ -16,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from kam_scoring import classify, position_scores
+from ..kam_scoring import classify, position_scores
 
 _logger = logging.getLogger(__name__)
 

@@ -16,14 +16,13 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from kam_scoring.scorecard import (
+from ..kam_scoring.scorecard import (
     AREAS,
     KPI_MAPPINGS,
     ScorecardConfig,
     score_scorecard,
     scorecard_problems,
 )
-
 from .kam_format import format_number
 
 LIGHTS = [("green", "Healthy"), ("amber", "Watch"), ("red", "At Risk")]

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from kam_scoring import ClassificationConfig, config_problems
-
+from ..kam_scoring import ClassificationConfig, config_problems
 from .kam_format import format_number
 from .kam_guard import check_input_values
 

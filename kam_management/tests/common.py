@@ -29,6 +29,9 @@ class KamCommon(TransactionCase):
                 cls.env.context,
                 allowed_company_ids=[cls.company.id],
                 no_reset_password=True,
+                # One calendar for the test and the code it calls, whatever
+                # the users' time zones: "today" is the same day for both.
+                tz="UTC",
             )
         )
         cls.today = fields.Date.context_today(cls.env["kam.account"])

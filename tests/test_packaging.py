@@ -5,6 +5,7 @@ The scoring package ships inside the addon, where the addon imports it from.
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -18,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel_file(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
+    # setuptools reuses build/ of an earlier build: files since moved or
+    # removed would end up in the wheel.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     subprocess.run(
         [
             sys.executable,

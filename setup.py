@@ -32,13 +32,15 @@ def addon_packages(addon):
 
 
 def addon_data(addon):
-    """Every non-Python file of the addon (views, data, i18n, static...)."""
+    """Every non-Python file of the addon (views, data, i18n, static...), and
+    the migration scripts (Python files Odoo reads, in no package)."""
     base = ROOT / addon
     return [
         path.relative_to(base).as_posix()
         for path in sorted(base.rglob("*"))
         if path.is_file()
-        and path.suffix not in (".py", ".pyc")
+        and path.suffix != ".pyc"
+        and (path.suffix != ".py" or path.relative_to(base).parts[0] == "migrations")
         and "__pycache__" not in path.parts
     ]
 

@@ -19,11 +19,16 @@
 3. Measures, in a fresh Odoo process (a subprocess of this script, so that its
    peak memory is its own): the bare SQL aggregation the engine runs (best of
    3, fetch included), the first classification run (creates every account)
-   and the second one (idempotent update), each committed, their ratio to the
-   bare aggregation, the time spent in each phase of the engine and the
-   process's memory.
+   the second one (same data, nothing changed) and a third one after a night's
+   change (``CANCELLED_SHARE`` of the window's invoices cancelled, put back
+   afterwards), each committed, their ratio to the bare aggregation, the rows
+   each run wrote (inserted and updated rows of ``kam_account`` and
+   ``kam_classification_history``, counted by PostgreSQL for the run's
+   transaction), the time spent in each phase of the engine and the process's
+   memory.
 
-The goals (full run under 60 s and under 3x the bare aggregation) are printed
+The goals (full run under 60 s and under 3x the bare aggregation; the second
+run, with no new invoice, writes no row) are printed
 with PASS or MISS; the exit code is 0 either way (a measurement, not a test),
 unless the benchmark itself cannot run or a classification run fails.
 
@@ -64,6 +69,11 @@ PRODUCTS = (
     ("Bench Machine", 900.0, 640.0),
 )
 KAM_LOGIN = "bench.kam%s"
+# Share of the window's invoices cancelled before the third run: a night's
+# change, to see the rows written follow the change.
+CANCELLED_SHARE = 0.002
+# Tables whose rows a run writes, counted from PostgreSQL's statistics.
+WRITTEN_TABLES = ("kam_account", "kam_classification_history")
 # Engine methods timed one by one (those missing in the engine are skipped).
 PHASES = (
     "_read_figures",
@@ -93,6 +103,7 @@ RUN_COUNTS = (
     "count_milk",
     "count_unplaced",
     "change_count",
+    "updated_count",
     "locked_count",
     "nominated_count",
     "notified_count",
@@ -325,6 +336,14 @@ def build_report(common, seeded, setup, figures):
                 and run["ratio_to_bare"] < GOAL_RATIO,
             }
         )
+    second = next(run for run in runs if run["label"] == "second")
+    goals.append(
+        {
+            "goal": f"{second['label']} run writes no row",
+            "value": sum(second["rows_written"]["total"].values()),
+            "pass": not sum(second["rows_written"]["total"].values()),
+        }
+    )
     return {
         "customers": common["customers"],
         "invoice_lines": common["lines"],
@@ -354,6 +373,14 @@ def print_report(report):
         f"{data['window_start']} .. {data['window_end']} (previous from "
         f"{data['prev_start']})."
     )
+    cancelled = max(run.get("cancelled_invoices", 0) for run in runs)
+    if cancelled:
+        customers = max(run.get("customers_changed", 0) for run in runs)
+        print(
+            f"Before the third run, {cancelled:,} invoices of {customers:,} "
+            "customers of the window were cancelled (a night's change; posted "
+            "again afterwards)."
+        )
     width = 44
     header = f"{'':{width}}" + "".join(f"{run['label'] + ' run':>14}" for run in runs)
     rows = [
@@ -380,6 +407,14 @@ def print_report(report):
         ("  duration recorded on the run (s)", [run["duration"] for run in runs]),
         ("ratio full run / bare aggregation", [run["ratio_to_bare"] for run in runs]),
         ("SQL queries", [run["queries"] for run in runs]),
+        *(
+            (
+                f"{table} rows {kind}",
+                [run["rows_written"][kind][table] for run in runs],
+            )
+            for table in WRITTEN_TABLES
+            for kind in ("inserted", "updated")
+        ),
         ("peak RSS after the run (MiB)", [run["peak_rss_mib"] for run in runs]),
     ]
     print()
@@ -886,6 +921,70 @@ class PhaseTimer:
         setattr(owner, name, timed)
 
 
+def cancel_invoices(env, company, start):
+    """Cancel a spread-out ``CANCELLED_SHARE`` of the window's invoices.
+
+    Returns [(move id, customer id)]; committed, like a day's work before the
+    nightly run.
+    """
+    cr = env.cr
+    step = max(1, round(1 / CANCELLED_SHARE))
+    cr.execute(
+        """
+        WITH picked AS (
+            SELECT id FROM (
+                SELECT id, row_number() OVER (ORDER BY id) AS n
+                  FROM account_move
+                 WHERE company_id = %s AND state = 'posted'
+                   AND move_type = 'out_invoice' AND invoice_date >= %s
+            ) numbered
+             WHERE n %% %s = 0
+        )
+        UPDATE account_move m SET state = 'cancel'
+          FROM picked WHERE m.id = picked.id
+        RETURNING m.id, m.commercial_partner_id
+        """,
+        [company.id, start, step],
+    )
+    cancelled = cr.fetchall()
+    cr.commit()
+    env.invalidate_all()
+    return cancelled
+
+
+def restore_invoices(env, cancelled):
+    """Post again the invoices :func:`cancel_invoices` cancelled."""
+    if cancelled:
+        env.cr.execute(
+            "UPDATE account_move SET state = 'posted' WHERE id = ANY(%s)",
+            [[move_id for move_id, _partner in cancelled]],
+        )
+        env.cr.commit()
+        env.invalidate_all()
+
+
+def transaction_writes(cr):
+    """Rows inserted and updated in the current transaction, per written table.
+
+    PostgreSQL's own counters (``pg_stat_get_xact_tuples_*``), savepoints
+    included: every row version a run leaves for VACUUM is counted.
+    """
+    written = {"inserted": {}, "updated": {}, "total": {}}
+    for table in WRITTEN_TABLES:
+        cr.execute(
+            """
+            SELECT pg_stat_get_xact_tuples_inserted(%s::regclass),
+                   pg_stat_get_xact_tuples_updated(%s::regclass)
+            """,
+            [table, table],
+        )
+        inserted, updated = cr.fetchone()
+        written["inserted"][table] = inserted
+        written["updated"][table] = updated
+        written["total"][table] = inserted + updated
+    return written
+
+
 def timed_commit(cr):
     """Commit ``cr``; return the time of its flush, COMMIT and post-commit hooks.
 
@@ -968,7 +1067,40 @@ def measure(env, payload):
 
     rss_before = current_rss_mib()
     runs = []
-    for label in ("first", "second"):
+    cancelled = []
+    try:
+        runs = measure_runs(env, company, start, cancelled)
+    finally:
+        restore_invoices(env, cancelled)
+    return {
+        "data": {
+            "customers": customers,
+            "moves": moves,
+            "refunds": refunds,
+            "product_lines": product_lines,
+            "all_lines": all_lines,
+            "window_start": str(start),
+            "window_end": str(today),
+            "prev_start": str(prev_start),
+        },
+        "read_figures_s": read_figures_s,
+        "bare_aggregation_s": min(bare),
+        "bare_aggregation_all_s": bare,
+        "figure_rows": len(rows),
+        "runs": runs,
+        "rss_before_run_mib": rss_before,
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def measure_runs(env, company, start, cancelled):
+    """The three classification runs, each committed; ``cancelled`` receives
+    the invoices cancelled before the third one."""
+    cr = env.cr
+    runs = []
+    for label in ("first", "second", "third"):
+        if label == "third":
+            cancelled.extend(cancel_invoices(env, company, start))
         queries = cr.sql_log_count
         with PhaseTimer(env) as timer:
             started = time.perf_counter()
@@ -976,6 +1108,7 @@ def measure(env, payload):
                 company, trigger="manual"
             )
             called = time.perf_counter()
+            rows_written = transaction_writes(cr)
             commit_parts = timed_commit(cr)
             done = time.perf_counter()
         phases = dict(timer.times)
@@ -996,31 +1129,16 @@ def measure(env, payload):
                 "engine_s": engine_s,
                 "duration": run.duration,
                 "queries": cr.sql_log_count - queries,
+                "rows_written": rows_written,
                 "peak_rss_mib": peak_rss_mib(),
                 "counts": {key: run[key] for key in RUN_COUNTS},
                 "warnings": run.warnings or None,
                 "phases": phases,
+                "cancelled_invoices": len(cancelled),
+                "customers_changed": len(set(dict(cancelled).values())),
             }
         )
-    return {
-        "data": {
-            "customers": customers,
-            "moves": moves,
-            "refunds": refunds,
-            "product_lines": product_lines,
-            "all_lines": all_lines,
-            "window_start": str(start),
-            "window_end": str(today),
-            "prev_start": str(prev_start),
-        },
-        "read_figures_s": read_figures_s,
-        "bare_aggregation_s": min(bare),
-        "bare_aggregation_all_s": bare,
-        "figure_rows": len(rows),
-        "runs": runs,
-        "rss_before_run_mib": rss_before,
-        "peak_rss_mib": peak_rss_mib(),
-    }
+    return runs
 
 
 if __name__ == "__main__":

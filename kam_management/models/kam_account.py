@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import format_date
 
 from .kam_classification_engine import WRITTEN_FIELDS
@@ -119,10 +120,32 @@ class KamAccount(models.Model):
     )
 
     # --- classification results (written by the classification run) -------
-    last_run_id = fields.Many2one(
-        "kam.classification.run", string="Last Classification", readonly=True
+    # A run writes only the accounts whose results changed: the record keeps
+    # the run that last changed it, and "last classified" is the company's
+    # latest successful run, which found the same results for the others.
+    changed_run_id = fields.Many2one(
+        "kam.classification.run",
+        string="Results Last Changed by",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The classification run that last changed the results of this "
+        "account. Later runs found the same results and left the record as it "
+        "was.",
     )
-    classified_on = fields.Datetime(readonly=True)
+    last_run_id = fields.Many2one(
+        "kam.classification.run",
+        string="Last Classification",
+        compute="_compute_last_run_id",
+        search="_search_last_run_id",
+        help="The latest classification of the company; the results shown are "
+        "the ones it found. For an archived customer, the run its results come "
+        "from.",
+    )
+    classified_on = fields.Datetime(
+        compute="_compute_last_run_id",
+        help="When the latest classification started.",
+    )
     revenue = fields.Monetary(readonly=True, help="Net invoiced revenue in the window.")
     revenue_window = fields.Char(
         compute="_compute_revenue_window",
@@ -143,7 +166,11 @@ class KamAccount(models.Model):
     pareto_class = fields.Selection(PARETO_CLASSES, readonly=True, index=True)
     invoice_count = fields.Integer(string="Invoices", readonly=True)
     last_invoice_date = fields.Date(readonly=True)
-    recency_days = fields.Integer(string="Days Since Last Invoice", readonly=True)
+    recency_days = fields.Integer(
+        string="Days Since Last Invoice",
+        compute="_compute_recency_days",
+        help="From the last invoice to the day of the last classification.",
+    )
     rfm_recency = fields.Integer(string="R", readonly=True)
     rfm_frequency = fields.Integer(string="F", readonly=True)
     rfm_monetary = fields.Integer(string="M", readonly=True)
@@ -270,6 +297,72 @@ class KamAccount(models.Model):
                 f"M{account.rfm_monetary}"
                 if account.rfm_frequency
                 else False
+            )
+
+    @api.model
+    def _latest_runs(self, companies):
+        """{company id: its latest successful classification run}."""
+        # sudo: only the id of the run is read; reading it is checked by the
+        # access rights of whoever then opens it.
+        groups = (
+            self.env["kam.classification.run"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", companies.ids), ("state", "=", "done")],
+                ["company_id"],
+                ["id:max"],
+            )
+        )
+        Run = self.env["kam.classification.run"]
+        return {company.id: Run.browse(run_id) for company, run_id in groups}
+
+    @api.depends("changed_run_id", "company_id", "active")
+    def _compute_last_run_id(self):
+        """The latest run of the company covers every account of an active
+        customer classified by an earlier run (it only left unchanged ones
+        unwritten); an archived customer's results come from its own run."""
+        latest = self._latest_runs(self.company_id)
+        for account in self:
+            run = account.changed_run_id
+            if run and account.active:
+                run = latest.get(account.company_id.id, run)
+            account.last_run_id = run
+            account.classified_on = run.sudo().date_start
+
+    def _search_last_run_id(self, operator, value):
+        if operator in ("=", "!=") and not value:
+            return [("changed_run_id", operator, False)]
+        if operator not in ("=", "in") or isinstance(value, str):
+            raise UserError(
+                self.env._("Search the last classification by run, not by text.")
+            )
+        runs = (
+            self.env["kam.classification.run"]
+            .sudo()
+            .browse([value] if isinstance(value, int) else list(value))
+        )
+        runs = runs.filtered("id").exists()
+        latest = self._latest_runs(runs.company_id)
+        domains = [[("changed_run_id", "in", runs.ids), ("active", "=", False)]]
+        domains += [
+            [
+                ("company_id", "=", run.company_id.id),
+                ("active", "=", True),
+                ("changed_run_id", "!=", False),
+            ]
+            for run in runs
+            if latest.get(run.company_id.id) == run
+        ]
+        return expression.OR(domains)
+
+    @api.depends("last_invoice_date", "last_run_id")
+    def _compute_recency_days(self):
+        for account in self:
+            end = account.last_run_id.sudo().window_end
+            account.recency_days = (
+                (end - account.last_invoice_date).days
+                if end and account.last_invoice_date
+                else 0
             )
 
     @api.depends("last_run_id.window_start", "last_run_id.window_end")

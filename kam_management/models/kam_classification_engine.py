@@ -45,16 +45,17 @@ ENGINE_FIELDS = (
     "quadrant",
 )
 # Every kam.account field a run writes; nobody else may (see kam.account.write).
+# Nothing that changes by itself from one day to the next is stored (the days
+# since the last invoice are computed from the run's date): a run with no new
+# data finds every result equal and writes no row.
 WRITTEN_FIELDS = frozenset(
     ENGINE_FIELDS
     + (
-        "last_run_id",
-        "classified_on",
+        "changed_run_id",
         "revenue",
         "revenue_prev",
         "invoice_count",
         "last_invoice_date",
-        "recency_days",
         "missing_components",
         "has_position",
     )
@@ -114,7 +115,9 @@ class KamClassificationEngine(models.AbstractModel):
         result = self._apply_locks(result, accounts)
         moves = self._moves(result, accounts)
 
-        accounts["account_id"] = self._write_results(company, run, result, accounts)
+        accounts["account_id"], updated = self._write_results(
+            company, run, result, accounts
+        )
         nominated = self._nominations(company, result, accounts, moves)
         self._write_history(company, run, result, accounts, moves, nominated)
         self.env["kam.account"].invalidate_model()
@@ -137,6 +140,7 @@ class KamClassificationEngine(models.AbstractModel):
             "count_milk": int(counts_quadrant.get("milk", 0)),
             "count_unplaced": int(result["quadrant"].isna().sum()),
             "change_count": int(moves.sum()),
+            "updated_count": updated,
             "locked_count": int(accounts["quadrant_locked"].sum()),
             "nominated_count": len(nominated),
             "notified_count": notified,
@@ -367,6 +371,15 @@ class KamClassificationEngine(models.AbstractModel):
 
     @api.model
     def _write_results(self, company, run, result, accounts):
+        """Create or update the accounts whose results changed, in one statement.
+
+        An account whose results are all equal to the stored ones is not
+        written at all (no new row version for PostgreSQL to vacuum): its
+        record keeps the run that last changed it (``changed_run_id``), and
+        the latest run of the company stands for "last classified". Returns
+        the account id of every classified customer and the number of
+        accounts created or updated.
+        """
         Account = self.env["kam.account"]
         names = self._result_fields()
         out = pd.DataFrame(index=result.index)
@@ -377,7 +390,6 @@ class KamClassificationEngine(models.AbstractModel):
         out["revenue_prev"] = result["revenue_prev"].round(2)
         out["invoice_count"] = result["invoice_count"].astype(int)
         out["last_invoice_date"] = result["last_invoice_date"].dt.strftime("%Y-%m-%d")
-        out["recency_days"] = result["days_since_last"].astype("Int64")
         out["has_position"] = result["position_score"].notna()
         missing = pd.Series("", index=result.index)
         for column, key in COMPONENT_KEYS.items():
@@ -404,18 +416,19 @@ class KamClassificationEngine(models.AbstractModel):
                 """
                 INSERT INTO kam_account AS a (
                     partner_id, company_id, active, is_key_account,
-                    quadrant_locked, %(columns)s, last_run_id, classified_on,
+                    quadrant_locked, %(columns)s, changed_run_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT t.partner_id, %(company)s, TRUE, FALSE, FALSE, %(values)s,
-                       %(run)s, %(date)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(run)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM kam_result t
                 ON CONFLICT (partner_id, company_id) DO UPDATE
                    SET %(assignments)s,
-                       last_run_id = EXCLUDED.last_run_id,
-                       classified_on = EXCLUDED.classified_on,
+                       changed_run_id = EXCLUDED.changed_run_id,
                        write_uid = EXCLUDED.write_uid,
                        write_date = EXCLUDED.write_date
+                 WHERE a.changed_run_id IS NULL
+                    OR ROW(%(stored)s) IS DISTINCT FROM ROW(%(excluded)s)
                 RETURNING a.partner_id, a.id
                 """,
                 columns=SQL(", ").join(SQL.identifier(c) for c in columns),
@@ -424,14 +437,23 @@ class KamClassificationEngine(models.AbstractModel):
                     SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c))
                     for c in columns
                 ),
+                stored=SQL(", ").join(SQL("a.%s", SQL.identifier(c)) for c in columns),
+                excluded=SQL(", ").join(
+                    SQL("EXCLUDED.%s", SQL.identifier(c)) for c in columns
+                ),
                 company=company.id,
                 run=run.id,
-                date=run.date_start,
                 uid=self.env.uid,
             )
         )
-        account_ids = dict(self.env.cr.fetchall())
-        return pd.Series(account_ids).reindex(result.index).astype(int)
+        # Only the rows created or updated come back; the others keep the id
+        # read with the accounts.
+        written = dict(self.env.cr.fetchall())
+        known = pd.to_numeric(accounts["account_id"].reindex(result.index))
+        account_ids = (
+            pd.Series(written, dtype=float).reindex(result.index).fillna(known)
+        )
+        return account_ids.astype(int), len(written)
 
     @api.model
     def _write_history(self, company, run, result, accounts, moves, nominated):

@@ -70,6 +70,12 @@ class KamClassificationRun(models.Model):
         compute="_compute_visible_change_count",
         help="Moves of the accounts you may see: the ones listed in the Moves tab.",
     )
+    updated_count = fields.Integer(
+        string="Accounts Updated",
+        help="Accounts whose results changed, or classified for the first time: "
+        "the only records the run wrote. The others keep the results of an "
+        "earlier run, which this run found unchanged.",
+    )
     locked_count = fields.Integer(string="Locked Quadrants")
     nominated_count = fields.Integer(string="Nominated")
     notified_count = fields.Integer(string="KAMs Notified")
@@ -258,6 +264,8 @@ class KamClassificationRun(models.Model):
                 duration=time.monotonic() - started,
             )
         )
+        # The accounts' "last classification" is this run from now on.
+        self.env["kam.account"].invalidate_model()
         return run
 
     def _acquire_company_lock(self, company):

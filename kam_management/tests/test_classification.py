@@ -6,8 +6,9 @@ from dateutil.relativedelta import relativedelta
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
+from ..models.kam_classification_engine import WRITTEN_FIELDS
 from .common import KamCommon
 
 RUN_LOGGER = "odoo.addons.kam_management.models.kam_classification_run"
@@ -424,6 +425,110 @@ class TestClassification(KamCommon):
                 )
                 self.assertEqual(account.last_run_id, second)
         self.assertEqual(accounts[self.big].message_ids, messages)
+
+    # ------------------------------------------------------------------
+    # Nightly writes proportional to change
+    # ------------------------------------------------------------------
+    def _row_versions(self):
+        """{account id: (ctid, xmin)}: any write of a row gives it a new version."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id, ctid::text, xmin::text FROM kam_account WHERE company_id = %s",
+            [self.company.id],
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _stored_results(self):
+        """{account id: every stored result of the account, as text}."""
+        Engine = self.env["kam.classification.engine"]
+        columns = sorted(
+            set(Engine._result_fields()).union(WRITTEN_FIELDS) - {"changed_run_id"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, ROW(%s)::text FROM kam_account WHERE company_id = %s",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                self.company.id,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _rewritten(self, before):
+        after = self._row_versions()
+        return {
+            account_id
+            for account_id in before
+            if after[account_id] != before[account_id]
+        }
+
+    def test_unchanged_run_writes_no_account(self):
+        self._setup_quadrants()
+        first = self._classify()
+        self.assertEqual(first.updated_count, first.account_count)
+        versions = self._row_versions()
+        second = self._classify()
+        self.assertEqual(second.state, "done")
+        self.assertEqual(second.updated_count, 0)
+        self.assertEqual(self._row_versions(), versions)
+        # Still read as classified by the latest run, with its date and window.
+        accounts = self.env["kam.account"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(len(accounts), second.account_count)
+        for account in accounts:
+            with self.subTest(customer=account.partner_id.name):
+                self.assertEqual(account.changed_run_id, first)
+                self.assertEqual(account.last_run_id, second)
+                self.assertEqual(account.classified_on, second.date_start)
+        self.assertEqual(
+            self.env["kam.account"].search([("last_run_id", "=", second.id)]),
+            accounts,
+        )
+        self.assertFalse(
+            self.env["kam.account"].search([("last_run_id", "=", first.id)])
+        )
+        big = self._account(self.big)
+        self.assertEqual(big.recency_days, 30)
+        self.assertIn(
+            ("invoice_date", ">=", second.window_start),
+            big.action_view_partner_invoices()["domain"],
+        )
+
+    def test_new_invoice_rewrites_only_changed_accounts(self):
+        first = self._classify()
+        versions = self._row_versions()
+        # An invoice of the previous window changes one customer's figures only.
+        self._post_invoice(self.lapsed, 100, days_ago=400)
+        second = self._classify()
+        lapsed = self._account(self.lapsed)
+        self.assertEqual(lapsed.revenue_prev, 400.0)
+        self.assertEqual(self._rewritten(versions), {lapsed.id})
+        self.assertEqual(second.updated_count, 1)
+        self.assertEqual(lapsed.changed_run_id, second)
+        self.assertEqual(self._account(self.big).changed_run_id, first)
+        self.assertEqual(self._account(self.big).last_run_id, second)
+
+        # An invoice of the window changes shares and ranks: the accounts
+        # rewritten are exactly those whose stored results differ.
+        results = self._stored_results()
+        versions = self._row_versions()
+        self._post_invoice(self.tiny, 2500, days_ago=10)
+        third = self._classify()
+        changed = {
+            account_id
+            for account_id, values in self._stored_results().items()
+            if results.get(account_id) != values
+        }
+        rewritten = self._rewritten(versions)
+        tiny = self._account(self.tiny)
+        self.assertIn(tiny.id, rewritten)
+        self.assertEqual(rewritten, changed)
+        self.assertEqual(third.updated_count, len(rewritten))
+        self.assertLess(len(rewritten), len(versions))
+        self.assertEqual(tiny.changed_run_id, third)
+        self.assertEqual(tiny.recency_days, 10)
+        self.assertEqual(lapsed.changed_run_id, second)
 
     def test_history_only_on_change(self):
         first = self._classify()

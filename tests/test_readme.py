@@ -65,8 +65,7 @@ def test_readme_fragments_name_real_menus():
     import re  # noqa: PLC0415
 
     quoted = {
-        " ".join(label.split())
-        for label in re.findall(r"\*([A-Z][^*]+)\*", fragments)
+        " ".join(label.split()) for label in re.findall(r"\*([A-Z][^*]+)\*", fragments)
     }
     missing = {
         label

@@ -535,7 +535,7 @@ CORE_MODULES = ("crm", "sale", "account")
 _REPORT_RE = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
-_PROBLEM_RE = re.compile(r"\b(FAIL|ERROR): (\S+)")
+_PROBLEM_RE = re.compile(r"\b(FAIL|ERROR): (?:Subtest )?(\S+)")
 
 
 def parse_test_log(log):

@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8069
 
-.PHONY: run stop test test-core lint deps
+.PHONY: run stop test test-core lint deps pre-commit readme
 
 deps:
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
@@ -21,3 +21,17 @@ lint: deps
 
 test: lint
 	$(PYTHON) scripts/kam_dev.py test
+
+# Odoo's own crm, sale and account tests with and without kam_management, in
+# two fresh databases side by side (long: see README, Development).
+test-core:
+	$(PYTHON) scripts/kam_dev.py core-test
+
+pre-commit: deps
+	pre-commit run --all-files
+
+# README.rst and the Apps page of each addon, from its readme/ fragments
+# (oca-gen-addon-readme: pip install git+https://github.com/OCA/maintainer-tools).
+readme:
+	oca-gen-addon-readme --org-name kam-odoo --repo-name key-account-management \
+		--branch 18.0 --addons-dir . --no-commit --gen-html

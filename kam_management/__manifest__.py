@@ -12,6 +12,7 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "application": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": ["crm", "sale", "account"],
     "external_dependencies": {"python": ["pandas", "numpy"]},
     "data": [

@@ -4,6 +4,7 @@
     python3 scripts/kam_dev.py run        # demo database, Odoo on localhost:8069
     python3 scripts/kam_dev.py test       # every test: engine, packaging, Odoo
     python3 scripts/kam_dev.py odoo-test  # install the addons and run their tests
+    python3 scripts/kam_dev.py core-test  # Odoo's crm, sale, account tests, +/- ours
     python3 scripts/kam_dev.py pg-start   # only start the private PostgreSQL
 
 Database server, in this order:
@@ -466,6 +467,34 @@ def prepare_test_database(settings, dbname, addons=ADDONS, log_path=None):
     return dbname
 
 
+def duplicate_database(settings, source, target):
+    """Copy ``source`` to ``target`` with its filestore (Odoo's ``db duplicate``).
+
+    Odoo ends every other connection to ``source`` first: call it before
+    anything else (pytest-odoo) connects to ``source``.
+    """
+    proc = subprocess.run(
+        [
+            *odoo_command(),
+            "db",
+            *db_args(settings),
+            f"--addons-path={addons_path()}",
+            "duplicate",
+            "-f",
+            source,
+            target,
+        ],
+        capture_output=True,
+        text=True,
+        env=python_env(),
+        check=False,
+    )
+    if proc.returncode:
+        print(proc.stdout[-3000:], proc.stderr[-3000:])
+        raise SystemExit(f"Copying {source} to {target} failed")
+    return target
+
+
 def cmd_test(args):
     """Every test in one pytest session; the Odoo tests through pytest-odoo.
 
@@ -483,6 +512,9 @@ def cmd_test(args):
     install_log = _data_root() / f"odoo-install-{os.getpid()}.log"
     install_log.parent.mkdir(parents=True, exist_ok=True)
     prepare_test_database(settings, dbname, log_path=install_log)
+    # A copy for the upgrade and uninstall test (tests/test_upgrade_uninstall.py),
+    # made now: pytest-odoo holds connections to the test database later on.
+    upgrade_db = duplicate_database(settings, dbname, f"{dbname}_upgrade")
     print(f"Database ready in {time.monotonic() - started:.0f}s; running pytest")
     config_file = _data_root() / f"odoo-test-{os.getpid()}.conf"
     _write_odoo_config(settings, config_file)
@@ -491,6 +523,7 @@ def cmd_test(args):
         PYTHONPATH=_odoo_pythonpath(),
         KAM_TEST_DB=dbname,
         KAM_TEST_INSTALL_LOG=str(install_log),
+        KAM_UPGRADE_DB=upgrade_db,
     )
     try:
         return subprocess.call(
@@ -510,8 +543,121 @@ def cmd_test(args):
     finally:
         config_file.unlink(missing_ok=True)
         install_log.unlink(missing_ok=True)
+        drop_database(settings, upgrade_db)
         if not args.keep:
             drop_database(settings, dbname)
+
+
+# --------------------------------------------------------------------------
+# Odoo's own test suites, with and without the addons
+# --------------------------------------------------------------------------
+CORE_MODULES = ("crm", "sale", "account")
+_REPORT_RE = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
+_PROBLEM_RE = re.compile(r"\b(FAIL|ERROR): (?:Subtest )?(\S+)")
+
+
+def parse_test_log(log):
+    """Odoo's closing count and the failed or erroring tests of a test log."""
+    match = _REPORT_RE.search(log)
+    counts = tuple(int(n) for n in match.groups()) if match else None
+    problems = sorted({f"{kind}: {name}" for kind, name in _PROBLEM_RE.findall(log)})
+    return counts, problems
+
+
+def core_test_command(settings, dbname, modules, with_addons, port):
+    """odoo-bin arguments installing ``modules`` (and ours) with their tests."""
+    installed = [*modules, *(ADDONS if with_addons else ())]
+    return [
+        *odoo_command(),
+        *db_args(settings),
+        f"--addons-path={addons_path()}",
+        "-d",
+        dbname,
+        "-i",
+        ",".join(installed),
+        "--test-enable",
+        "--test-tags",
+        ",".join(f"/{m}" for m in modules),
+        "--stop-after-init",
+        "--log-level=test",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        "--workers=0",
+        "--max-cron-threads=0",
+    ]
+
+
+def cmd_core_test(args):
+    """Odoo's own tests of crm, sale and account with and without our addons.
+
+    Two fresh databases, run side by side (``--jobs 1`` one after the other);
+    prints Odoo's count for each and the names of the failing tests, marking
+    those that fail only with the addons installed.
+    """
+    if odoo_command() is None:
+        print("SKIPPED:", odoo_missing_reason())
+        return 0
+    modules = tuple(m for m in args.modules.split(",") if m)
+    settings = pg_settings(args.config)
+    log_dir = Path(args.log_dir or _data_root() / "core-test")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    variants = [v for v in ("without", "with") if args.only in (None, v)]
+    runs = {}
+    started = time.monotonic()
+    for variant in variants:
+        dbname = f"kam_core_{variant}_{os.getpid()}"
+        drop_database(settings, dbname)
+        log_path = log_dir / f"{variant}.log"
+        cmd = core_test_command(
+            settings, dbname, modules, variant == "with", free_port()
+        )
+        print(f"[{variant} {', '.join(ADDONS)}] {dbname}, log {log_path}")
+        handle = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
+        proc = subprocess.Popen(
+            cmd, stdout=handle, stderr=subprocess.STDOUT, env=python_env()
+        )
+        runs[variant] = (dbname, log_path, handle, proc, time.monotonic())
+        if args.jobs < 2:
+            proc.wait()
+    results = {}
+    for variant, (dbname, log_path, handle, proc, began) in runs.items():
+        proc.wait()
+        handle.close()
+        minutes = (time.monotonic() - began) / 60
+        results[variant] = (*parse_test_log(log_path.read_text()), minutes)
+        drop_database(settings, dbname)
+    print(
+        f"\nOdoo's own tests of {', '.join(modules)} "
+        f"({(time.monotonic() - started) / 60:.0f} min in all):"
+    )
+    for variant, (counts, _problems, minutes) in results.items():
+        shown = (
+            "{} failed, {} error(s) of {} tests".format(*counts)
+            if counts
+            else "no test count in the log (see it)"
+        )
+        print(f"  {variant:>7} {', '.join(ADDONS)}: {shown}  ({minutes:.0f} min)")
+    baseline = set(results.get("without", (None, [], 0))[1])
+    for variant, (_counts, problems, _minutes) in results.items():
+        print(f"\nFailures and errors {variant} {', '.join(ADDONS)}:")
+        for problem in problems or ["(none)"]:
+            mark = (
+                "  <- not without the addons"
+                if variant == "with"
+                and "without" in results
+                and problem not in baseline
+                else ""
+            )
+            print(f"  {problem}{mark}")
+    new = [
+        p
+        for p in results.get("with", (None, [], 0))[1]
+        if "without" in results and p not in baseline
+    ]
+    broken = any(counts is None for counts, _p, _m in results.values())
+    return 1 if new or broken else 0
 
 
 def cmd_odoo_test(args):
@@ -543,6 +689,20 @@ def main(argv=None):
     test = sub.add_parser("odoo-test", help="install the addons and run their tests")
     test.add_argument("--log", help="write the whole Odoo log here")
     test.set_defaults(func=cmd_odoo_test)
+    core = sub.add_parser(
+        "core-test", help="Odoo's crm, sale, account tests with and without ours"
+    )
+    core.add_argument(
+        "--modules", default=",".join(CORE_MODULES), help="Odoo modules to test"
+    )
+    core.add_argument(
+        "--only", choices=("with", "without"), help="only one of the two runs"
+    )
+    core.add_argument(
+        "--jobs", type=int, default=2, help="2: both runs at once; 1: in turn"
+    )
+    core.add_argument("--log-dir", help="where the two Odoo logs are written")
+    core.set_defaults(func=cmd_core_test)
     pg = sub.add_parser("pg-start", help="start the embedded PostgreSQL")
     pg.set_defaults(func=cmd_pg_start)
     pg_stop = sub.add_parser("pg-stop", help="stop the embedded PostgreSQL")

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .kam_dev_loader import kam_dev
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,3 +34,21 @@ def test_odoo_test_without_odoo_is_skipped_with_reason(tmp_path):
     assert proc.returncode == 0
     assert proc.stdout.startswith("SKIPPED: ODOO_SRC=")
     assert "has no odoo-bin: install Odoo 18.0" in proc.stdout
+
+
+def test_core_test_reads_odoo_counts_and_failed_tests():
+    log = (
+        "2026-11-25 22:55:02,121 1 ERROR db odoo.addons.crm.tests.test_crm_lead: "
+        "FAIL: Subtest TestCRMLead.test_phone_mobile_update (login='u')\n"
+        "2026-11-25 22:55:03,121 1 ERROR db odoo.addons.sale.tests.test_x: "
+        "ERROR: TestX.test_y\n"
+        "2026-11-25 23:40:00,000 1 ERROR db odoo.tests.result: "
+        "5 failed, 1 error(s) of 812 tests when loading database 'db'\n"
+    )
+    counts, problems = kam_dev.parse_test_log(log)
+    assert counts == (5, 1, 812)
+    assert problems == [
+        "ERROR: TestX.test_y",
+        "FAIL: TestCRMLead.test_phone_mobile_update",
+    ]
+    assert kam_dev.parse_test_log("no summary")[0] is None

@@ -160,6 +160,7 @@ class KamMomentOfTruth(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today)
     outcome = fields.Selection(
         [("positive", "Positive"), ("negative", "Negative")],
+        string="Outcome",
         required=True,
         default="positive",
     )
@@ -212,10 +213,16 @@ class KamAccount(models.Model):
     health_light = fields.Selection(LIGHTS, string="Health", readonly=True, index=True)
     health_trend = fields.Selection(
         TRENDS,
+        string="Health Trend",
         readonly=True,
         help="Health against the snapshot of the previous month.",
     )
-    scorecard_missing = fields.Char(readonly=True)
+    scorecard_missing = fields.Char(string="Area Codes without Data", readonly=True)
+    scorecard_missing_label = fields.Char(
+        string="Areas without Data",
+        compute="_compute_scorecard_missing_label",
+        help="Areas left out of the health for lack of data.",
+    )
     sc_revenue_achieved_pct = fields.Float(
         string="Revenue vs Objective to Date (%)", readonly=True, digits=(16, 1)
     )
@@ -290,6 +297,14 @@ class KamAccount(models.Model):
             ("satisfaction", self.env._("Satisfaction")),
             ("alerts", self.env._("Alerts")),
         ]
+
+    @api.depends("scorecard_missing")
+    @api.depends_context("lang")
+    def _compute_scorecard_missing_label(self):
+        labels = dict(self._kam_area_labels())
+        for account in self:
+            codes = [c for c in (account.scorecard_missing or "").split(",") if c]
+            account.scorecard_missing_label = ", ".join(labels[c] for c in codes)
 
     # ------------------------------------------------------------------
     # Explanation (from the stored values; nothing is recomputed)

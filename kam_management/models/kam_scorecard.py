@@ -160,7 +160,6 @@ class KamMomentOfTruth(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today)
     outcome = fields.Selection(
         [("positive", "Positive"), ("negative", "Negative")],
-        string="Outcome",
         required=True,
         default="positive",
     )
@@ -213,7 +212,6 @@ class KamAccount(models.Model):
     health_light = fields.Selection(LIGHTS, string="Health", readonly=True, index=True)
     health_trend = fields.Selection(
         TRENDS,
-        string="Health Trend",
         readonly=True,
         help="Health against the snapshot of the previous month.",
     )

@@ -77,7 +77,6 @@ class KamAlert(models.Model):
     )
     rule_id = fields.Many2one(
         "kam.alert.rule",
-        string="Rule",
         required=True,
         readonly=True,
         index=True,
@@ -91,9 +90,7 @@ class KamAlert(models.Model):
         SEVERITIES, required=True, readonly=True, index=True, tracking=True
     )
     severity_sequence = fields.Integer(compute="_compute_sequences", store=True)
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", readonly=True, index=True, tracking=True
-    )
+    owner_id = fields.Many2one("res.users", readonly=True, index=True, tracking=True)
     condition_key = fields.Char(
         required=True,
         readonly=True,
@@ -309,8 +306,28 @@ class KamAlert(models.Model):
             self.env._("Resolved automatically: the condition is gone."),
             user=self.env.ref("base.user_root"),
         )
+        (live - gone)._kam_follow_kam()
         new = {key: value for key, value in found.items() if key not in live_keys}
         return alert_model._kam_raise(new, today)
+
+    def _kam_follow_kam(self):
+        """Open alerts owned by the KAM follow the account to its new KAM."""
+        moved = self.filtered(
+            lambda a: (
+                a.state == "open"
+                and not a.rule_id.owner_user_id
+                and a.owner_id != a.account_id.kam_user_id
+            )
+        )
+        for kam, alerts in moved.grouped(lambda a: a.account_id.kam_user_id).items():
+            alerts.write({"owner_id": kam.id})
+            activities = alerts.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref(ALERT_ACTIVITY)
+            )
+            if kam:
+                activities.write({"user_id": kam.id})
+            else:
+                activities.unlink()
 
     @api.model
     def _kam_raise(self, new, today):

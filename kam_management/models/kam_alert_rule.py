@@ -97,7 +97,6 @@ class KamAlertRule(models.Model):
         "from.",
     )
     rhythm_factor = fields.Float(
-        string="Rhythm Factor",
         default=2.0,
         digits=(16, 1),
         help="Falling order frequency: alert when the days since the last "
@@ -111,7 +110,6 @@ class KamAlertRule(models.Model):
         "before the account has a rhythm.",
     )
     days = fields.Integer(
-        string="Days",
         default=30,
         help="Overdue invoice: days past the due date. Key contact: days "
         "without any interaction. Opportunity lost: how long a lost "
@@ -132,7 +130,6 @@ class KamAlertRule(models.Model):
         "elapsed; share of wallet and satisfaction in full.",
     )
     months = fields.Integer(
-        string="Months",
         default=12,
         help="Position assessment: the latest assessment of a criterion older "
         "than this many months is stale.",

@@ -142,7 +142,7 @@ class TestAlerts(KamCommon):
         wizard = (
             self.env["kam.alert.dismiss"]
             .with_user(self.kam_1)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Customer pays at the end of the quarter"})
         )
         wizard.action_dismiss()
@@ -214,6 +214,36 @@ class TestAlerts(KamCommon):
         # A KAM cannot check the account of another KAM.
         with self.assertRaises(AccessError):
             self.other_account.with_user(self.kam_1).action_check_alerts()
+
+    def test_open_alerts_follow_the_new_kam(self):
+        self._post_overdue(self.customer, 1200.0, 40)
+        self._evaluate()
+        alert = self._alerts(self.rule_overdue)
+        self.account.kam_user_id = self.kam_2
+        self.assertFalse(self._evaluate())
+        self.assertEqual(alert.owner_id, self.kam_2)
+        self.assertEqual(alert.activity_ids.user_id, self.kam_2)
+
+    def test_queries_do_not_grow_with_the_accounts(self):
+        """Each rule reads all the accounts at once."""
+        customers = [self._create_customer(f"Quiet {n}") for n in range(6)]
+        accounts = self.env["kam.account"].concat(
+            *(
+                self._create_account(c, is_key_account=True, kam_user_id=self.kam_1.id)
+                for c in customers
+            )
+        )
+        self._post_invoices(
+            [self._invoice_vals(c, 1000.0, days_ago=5) for c in customers]
+        )
+        self.Alert._kam_evaluate(accounts[:1])  # warm the caches
+        counts = []
+        for subset in (accounts[:2], accounts):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertFalse(self.Alert._kam_evaluate(subset))
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
 
     def test_owner_given_by_the_rule(self):
         self.rule_overdue.owner_user_id = self.director

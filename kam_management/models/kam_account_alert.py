@@ -78,7 +78,8 @@ class KamAccount(models.Model):
                 "message": self.env._(
                     "Alerts checked: %(count)s new alert(s).", count=len(new)
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
+                # The form shows the new count and alerts.
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

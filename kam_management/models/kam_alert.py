@@ -247,12 +247,12 @@ class KamAlert(models.Model):
     def action_open_object(self):
         self.ensure_one()
         if not self.res_model or not self.res_id:
-            return self.account_id._get_records_action()
+            return self.account_id.get_formview_action()
         record = self.env[self.res_model].browse(self.res_id).exists()
         if not record:
             raise UserError(self.env._("The object of this alert no longer exists."))
         record.check_access("read")
-        return record._get_records_action()
+        return record.get_formview_action()
 
     # ------------------------------------------------------------------
     # Evaluation

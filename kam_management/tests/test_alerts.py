@@ -87,6 +87,7 @@ class TestAlerts(KamCommon):
         self.assertEqual((alert.res_model, alert.res_id), ("account.move", invoice.id))
         self.assertIn(invoice.name, alert.name)
         self.assertIn("40", alert.name)
+        self.assertEqual(alert.action_open_object()["res_id"], invoice.id)
         # The owner gets an activity of the alert type.
         activity = alert.activity_ids
         self.assertEqual(len(activity), 1)

@@ -42,11 +42,15 @@
         "views/kam_buying_role_views.xml",
         "views/kam_scorecard_views.xml",
         "wizards/kam_buying_role_succession_views.xml",
+        "security/kam_alert_security.xml",
+        "data/kam_alert_rule_data.xml",
+        "views/kam_alert_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
         "demo/kam_plan_demo.xml",
         "demo/kam_buying_centre_demo.xml",
+        "demo/kam_alert_demo.xml",
         "demo/kam_scorecard_demo.xml",
     ],
     "assets": {

@@ -17,6 +17,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..kam_scoring.scorecard import (
+    ALERT_SEVERITY_POINTS,
     AREAS,
     KPI_MAPPINGS,
     ScorecardConfig,
@@ -667,7 +668,14 @@ class KamScorecardEngine(models.AbstractModel):
             )
 
     def _kpis_alerts(self, accounts, kpis):
-        """Hook: the points lost to open alerts, where alerts exist."""
+        """Points lost to the open alerts of each account, by severity."""
+        counts = self.env["kam.alert"]._kam_open_counts(accounts)
+        kpis["alert_points_lost"] = 0.0
+        for account_id, by_severity in counts.items():
+            kpis.loc[account_id, "alert_points_lost"] = sum(
+                ALERT_SEVERITY_POINTS.get(severity, 0.0) * count
+                for severity, count in by_severity.items()
+            )
         return kpis
 
     # --- writing -------------------------------------------------------

@@ -1,5 +1,6 @@
 from . import (
     test_account_plan,
+    test_alerts,
     test_buying_centre,
     test_classification,
     test_classification_display,

@@ -158,7 +158,9 @@ class TestScorecard(KamCommon):
         # Satisfaction: balance 50% -> 75 points.
         self.assertAlmostEqual(account.satisfaction_score, 75.0)
         self.assertTrue(account.health_light)
-        self.assertIn("alerts", account.scorecard_missing)
+        # No open alert: nothing lost.
+        self.assertEqual(account.alerts_score, 100.0)
+        self.assertNotIn("alerts", account.scorecard_missing or "")
         text = account.scorecard_explanation
         self.assertIn("66.7/100", text)
         self.assertIn("n/a", text)

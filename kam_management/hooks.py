@@ -10,6 +10,23 @@ _SHARED_DEMO_MODELS = ("res.partner", "product.product", "product.template")
 
 
 def uninstall_hook(env):
+    """Remove what would keep the addon's own data from being deleted.
+
+    The activities of the addon's activity types (alerts, plan reviews and
+    approvals, expiring agreements) go with the addon: the types could not
+    be deleted while activities refer to them. Then the demo customers and
+    products, see :func:`_detach_shared_demo`.
+    """
+    types = env["ir.model.data"].search(
+        [("module", "=", "kam_management"), ("model", "=", "mail.activity.type")]
+    )
+    env["mail.activity"].with_context(active_test=False).search(
+        [("activity_type_id", "in", types.mapped("res_id"))]
+    ).unlink()
+    _detach_shared_demo(env)
+
+
+def _detach_shared_demo(env):
     """Delete the addon's demo customers and products, or keep them as data.
 
     Odoo deletes the records of an uninstalled module, and logs a failed SQL

@@ -454,8 +454,9 @@ class KamScorecardEngine(models.AbstractModel):
         start, end = self._period(company, today)
         kpis = pd.DataFrame(index=pd.Index(accounts.ids, name="account_id"))
         extra = pd.DataFrame(index=kpis.index)
-        self._kpis_sales(accounts, start, end, today, kpis)
-        self._kpis_opportunities(company, accounts, start, today, kpis, extra)
+        objectives = self._plan_objectives(accounts, today)
+        self._kpis_sales(accounts, start, end, objectives, kpis)
+        self._kpis_opportunities(company, accounts, start, objectives, kpis, extra)
         self._kpis_relationships(accounts, start, kpis)
         self._kpis_satisfaction(accounts, start, kpis)
         self._kpis_alerts(accounts, kpis)
@@ -464,23 +465,31 @@ class KamScorecardEngine(models.AbstractModel):
         self._write(accounts, kpis, extra, result, start, today)
 
     # --- sources -------------------------------------------------------
-    def _kpis_sales(self, accounts, start, end, today, kpis):
+    def _plan_objectives(self, accounts, today):
+        """Revenue and margin objectives of the accounts' active plans.
+
+        :return: ``{(account id, kpi): [actual, expected to date, target]}``;
+            the actuals of all the plans are computed in one batch.
+        """
         plans = self.env["kam.account.plan"].search(
             [("account_id", "in", accounts.ids), ("state", "=", "active")]
         )
         objectives = plans.objective_ids.filtered(
             lambda o: o.kpi in ("revenue", "gross_margin") and o.target > 0
         )
-        sums = defaultdict(lambda: [0.0, 0.0])
+        sums = defaultdict(lambda: [0.0, 0.0, 0.0])
         for objective in objectives:
             plan = objective.plan_id
             length = max((plan.date_end - plan.date_start).days + 1, 1)
             elapsed = min(max((today - plan.date_start).days + 1, 1), length)
-            expected = objective.target * elapsed / length
-            key = (plan.account_id.id, objective.kpi)
-            sums[key][0] += objective.actual
-            sums[key][1] += expected
-        for (account_id, kpi), (actual, expected) in sums.items():
+            figures = sums[(plan.account_id.id, objective.kpi)]
+            figures[0] += objective.actual
+            figures[1] += objective.target * elapsed / length
+            figures[2] += objective.target
+        return sums
+
+    def _kpis_sales(self, accounts, start, end, objectives, kpis):
+        for (account_id, kpi), (actual, expected, _target) in objectives.items():
             column = (
                 "revenue_achieved_pct" if kpi == "revenue" else "margin_achieved_pct"
             )
@@ -527,7 +536,7 @@ class KamScorecardEngine(models.AbstractModel):
         for partner_id, count in rows:
             kpis.loc[partner_of[partner_id], "new_categories"] = float(count)
 
-    def _kpis_opportunities(self, company, accounts, start, today, kpis, extra):
+    def _kpis_opportunities(self, company, accounts, start, objectives, kpis, extra):
         partner_of = {a.partner_id.id: a.id for a in accounts}
         self.env["crm.lead"].flush_model()
         rows = self.env.execute_query(
@@ -576,17 +585,12 @@ class KamScorecardEngine(models.AbstractModel):
             if won + lost:
                 kpis.loc[account_id, "win_rate_pct"] = won / (won + lost) * 100.0
         # Pipeline against the revenue objective still to achieve.
-        plans = self.env["kam.account.plan"].search(
-            [("account_id", "in", accounts.ids), ("state", "=", "active")]
-        )
-        for plan in plans:
-            revenue = plan.objective_ids.filtered(lambda o: o.kpi == "revenue")
-            target = sum(revenue.mapped("target"))
-            if not target:
+        for (account_id, kpi), (actual, _expected, target) in objectives.items():
+            if kpi != "revenue":
                 continue
-            remaining = target - sum(revenue.mapped("actual"))
-            pipeline = extra.loc[plan.account_id.id, "sc_pipeline_value"]
-            kpis.loc[plan.account_id.id, "pipeline_coverage"] = (
+            remaining = target - actual
+            pipeline = extra.loc[account_id, "sc_pipeline_value"]
+            kpis.loc[account_id, "pipeline_coverage"] = (
                 pipeline / remaining if remaining > 0 else 1.0
             )
 

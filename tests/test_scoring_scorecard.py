@@ -14,6 +14,7 @@ from kam_scoring.scorecard import (
     kpi_points,
     score_scorecard,
     scorecard_problems,
+    survey_summary,
 )
 
 
@@ -41,6 +42,9 @@ from kam_scoring.scorecard import (
         ("interactions", 6.0, 25.0),
         ("survey_score", 4.0, 0.0),
         ("survey_score", 9.0, 80.0),
+        ("survey_score", 5.0, 0.0),
+        ("survey_score", 7.5, 50.0),
+        ("survey_score", 10.0, 100.0),
         ("moments_balance_pct", 0.0, 50.0),
         ("moments_balance_pct", -100.0, 0.0),
         ("alert_points_lost", 0.0, 100.0),
@@ -155,3 +159,56 @@ def test_vectorised_over_many_accounts():
     result = score_scorecard(kpis, ScorecardConfig())
     assert result["health_score"].between(0, 100).all()
     assert set(result["health_light"]) <= {"green", "amber", "red"}
+
+
+def test_survey_summary_score_nps_and_count():
+    answers = pd.DataFrame(
+        {
+            # Account 1: promoters 10 and 9, a passive 7, a detractor 2.
+            # Account 2: one detractor, one skipped question.
+            "account_id": [1, 1, 1, 1, 2, 2],
+            "value": [10.0, 9.0, 7.0, 2.0, 6.0, np.nan],
+        }
+    )
+    summary = survey_summary(answers)
+    assert summary.loc[1, "survey_score"] == pytest.approx(7.0)
+    assert summary.loc[1, "survey_nps"] == pytest.approx(25.0)
+    assert summary.loc[1, "survey_answers"] == 4
+    assert summary.loc[2, "survey_score"] == pytest.approx(6.0)
+    assert summary.loc[2, "survey_nps"] == pytest.approx(-100.0)
+    assert summary.loc[2, "survey_answers"] == 1
+
+
+def test_survey_summary_without_values_has_no_row():
+    answers = pd.DataFrame({"account_id": [3, 3], "value": [np.nan, np.nan]})
+    assert survey_summary(answers).empty
+    empty = pd.DataFrame({"account_id": [], "value": []})
+    assert list(survey_summary(empty).columns) == [
+        "survey_score",
+        "survey_nps",
+        "survey_answers",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("survey", "balance", "expected"),
+    [
+        # Survey 8 -> 60 points, balance 0% -> 50 points: mean 55.
+        (8.0, 0.0, 55.0),
+        # Surveys sent, none answered: the survey KPI is unknown, not 0.
+        (np.nan, 0.0, 50.0),
+        (9.0, np.nan, 80.0),
+        (np.nan, np.nan, np.nan),
+    ],
+)
+def test_satisfaction_area_from_survey_and_moments(survey, balance, expected):
+    kpis = pd.DataFrame(
+        {"survey_score": [survey], "moments_balance_pct": [balance]}, index=[5]
+    )
+    result = score_scorecard(kpis, ScorecardConfig())
+    if math.isnan(expected):
+        assert math.isnan(result.loc[5, "satisfaction_score"])
+        assert "satisfaction" in result.loc[5, "missing_areas"]
+    else:
+        assert result.loc[5, "satisfaction_score"] == pytest.approx(expected)
+        assert "satisfaction" not in result.loc[5, "missing_areas"]

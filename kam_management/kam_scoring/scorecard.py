@@ -35,6 +35,11 @@ DEFAULT_AREA_WEIGHTS: Mapping[str, float] = MappingProxyType(
     }
 )
 
+# Net Promoter Score bands on the 0-10 question: promoters answer 9 or 10,
+# detractors 0 to 6 (7 and 8 are passives).
+NPS_PROMOTER_FROM = 9
+NPS_DETRACTOR_TO = 6
+
 # Severity weights of open alerts: points lost per open alert.
 ALERT_SEVERITY_POINTS: Mapping[str, float] = MappingProxyType(
     {"low": 5.0, "medium": 15.0, "high": 35.0}
@@ -160,6 +165,39 @@ def alert_points_lost(severities: pd.Series) -> pd.Series:
     """
     weights = severities.map(dict(ALERT_SEVERITY_POINTS)).fillna(0.0)
     return weights.groupby(level=0).sum()
+
+
+def survey_summary(answers: pd.DataFrame) -> pd.DataFrame:
+    """Survey score, Net Promoter Score and answer count per account.
+
+    :param answers: one row per completed answer, columns ``account_id`` and
+        ``value`` (the answer to the NPS question, 0-10; NaN when skipped)
+    :return: indexed by account, ``survey_score`` (mean value, 0-10),
+        ``survey_nps`` (% promoters, 9-10, minus % detractors, 0-6: -100 to
+        100) and ``survey_answers`` (answers with a value); accounts whose
+        answers all skipped the question have no row: not enough data
+    """
+    values = answers.dropna(subset=["value"])
+    value = values["value"].astype(float)
+    frame = pd.DataFrame(
+        {
+            "account_id": values["account_id"],
+            "value": value,
+            "promoter": (value >= NPS_PROMOTER_FROM).astype(float),
+            "detractor": (value <= NPS_DETRACTOR_TO).astype(float),
+        }
+    )
+    grouped = frame.groupby("account_id")
+    result = pd.DataFrame(
+        {
+            "survey_score": grouped["value"].mean(),
+            "survey_nps": (grouped["promoter"].mean() - grouped["detractor"].mean())
+            * 100.0,
+            "survey_answers": grouped["value"].count(),
+        }
+    )
+    result.index.name = "account_id"
+    return result
 
 
 def kpi_points(kpis: pd.DataFrame) -> pd.DataFrame:

@@ -8,9 +8,11 @@ from . import (
     kam_account_alert,
     kam_account_coverage,
     kam_account_plan,
+    kam_account_survey,
     kam_agreement,
     kam_alert,
     kam_alert_rule,
+    kam_alert_rule_satisfaction,
     kam_buying_role,
     kam_classification_engine,
     kam_classification_history,
@@ -31,4 +33,6 @@ from . import (
     res_company_plan,
     res_config_settings,
     res_partner,
+    survey_survey,
+    survey_user_input,
 )

@@ -23,8 +23,10 @@ from ..kam_scoring.scorecard import (
     ScorecardConfig,
     score_scorecard,
     scorecard_problems,
+    survey_summary,
 )
 from .kam_format import format_number
+from .survey_survey import KAM_SURVEY_TYPE
 
 LIGHTS = [("green", "Healthy"), ("amber", "Watch"), ("red", "At Risk")]
 TRENDS = [("up", "Improving"), ("flat", "Stable"), ("down", "Worsening")]
@@ -34,6 +36,17 @@ AREA_WEIGHT_FIELDS = {area: f"kam_health_weight_{area}" for area in AREAS}
 # Stored KPI fields of the account (NULL: unknown) and the area scores.
 KPI_FIELDS = tuple(f"sc_{name}" for name in KPI_MAPPINGS)
 SCORE_FIELDS = (*(f"{area}_score" for area in AREAS), "health_score")
+# Figures stored beside the KPIs (not scored) and their column types; a
+# float left unknown stays NULL, a count unknown is 0.
+EXTRA_FIELDS = {
+    "sc_identified_count": "int4",
+    "sc_won_count": "int4",
+    "sc_won_value": "float8",
+    "sc_pipeline_value": "float8",
+    "sc_survey_sent_count": "int4",
+    "sc_survey_answer_count": "int4",
+    "sc_survey_nps": "float8",
+}
 INTERACTION_TYPES = ("comment", "email")
 
 
@@ -258,6 +271,19 @@ class KamAccount(models.Model):
     sc_survey_score = fields.Float(
         string="Survey Score (0-10)", readonly=True, digits=(16, 1)
     )
+    sc_survey_nps = fields.Float(
+        string="Net Promoter Score",
+        readonly=True,
+        digits=(16, 0),
+        help="% promoters (9-10) minus % detractors (0-6) among the answers "
+        "to the NPS question in the period, from -100 to 100.",
+    )
+    sc_survey_answer_count = fields.Integer(
+        string="Survey Answers in the Period", readonly=True
+    )
+    sc_survey_sent_count = fields.Integer(
+        string="Surveys Sent in the Period", readonly=True
+    )
     sc_moments_balance_pct = fields.Float(
         string="Moments of Truth Balance (%)", readonly=True, digits=(16, 1)
     )
@@ -267,6 +293,15 @@ class KamAccount(models.Model):
     scorecard_explanation = fields.Text(
         string="How the Scorecard Is Made", compute="_compute_scorecard_explanation"
     )
+    scorecard_kpis_missing = fields.Char(
+        string="KPI Codes without Data",
+        compute="_compute_scorecard_explanation",
+        help="Codes of the KPIs that could not be measured, between commas: "
+        "the scorecard shows them as 'not enough data', not as 0.",
+    )
+    scorecard_no_data = fields.Char(
+        string="Not Enough Data", compute="_compute_scorecard_explanation"
+    )
 
     def _kam_get_system_fields(self):
         # Written by the scorecard pass only.
@@ -274,16 +309,13 @@ class KamAccount(models.Model):
             super()._kam_get_system_fields()
             | set(KPI_FIELDS)
             | set(SCORE_FIELDS)
+            | set(EXTRA_FIELDS)
             | {
                 "scorecard_date",
                 "scorecard_period_start",
                 "health_light",
                 "health_trend",
                 "scorecard_missing",
-                "sc_identified_count",
-                "sc_won_count",
-                "sc_won_value",
-                "sc_pipeline_value",
             }
         )
 
@@ -308,13 +340,24 @@ class KamAccount(models.Model):
     # ------------------------------------------------------------------
     # Explanation (from the stored values; nothing is recomputed)
     # ------------------------------------------------------------------
-    @api.depends(*KPI_FIELDS, *SCORE_FIELDS, "scorecard_date", "scorecard_missing")
+    @api.depends(
+        *KPI_FIELDS,
+        *SCORE_FIELDS,
+        "scorecard_date",
+        "scorecard_missing",
+        "sc_survey_sent_count",
+    )
     @api.depends_context("lang")
     def _compute_scorecard_explanation(self):
         raw = self._kam_read_nullable([*KPI_FIELDS, *SCORE_FIELDS])
+        no_data = self.env._("not enough data")
         for account in self:
-            account.scorecard_explanation = account._explain_scorecard(
-                raw.get(account.id, {})
+            values = raw.get(account.id, {})
+            account.scorecard_explanation = account._explain_scorecard(values)
+            account.scorecard_no_data = no_data
+            missing = [n for n in KPI_MAPPINGS if values.get(f"sc_{n}") is None]
+            account.scorecard_kpis_missing = (
+                ",{},".format(",".join(missing)) if account.scorecard_date else False
             )
 
     def _kam_read_nullable(self, fnames):
@@ -352,9 +395,7 @@ class KamAccount(models.Model):
                     continue
                 value = raw.get(f"sc_{name}")
                 if value is None:
-                    parts.append(
-                        self.env._("%(kpi)s n/a", kpi=kpi_labels[name]),
-                    )
+                    parts.append(self._explain_kpi_missing(name, kpi_labels[name]))
                     continue
                 points = float(mapping.points(pd.Series([value])).iloc[0])
                 parts.append(
@@ -399,6 +440,17 @@ class KamAccount(models.Model):
                 )
             )
         return "\n".join(lines)
+
+    def _explain_kpi_missing(self, name, label):
+        """What the explanation says of a KPI without data."""
+        if name == "survey_score" and self.sc_survey_sent_count:
+            return self.env._(
+                "%(kpi)s n/a: not enough data (%(sent)s surveys sent in the "
+                "period, none answered yet)",
+                kpi=label,
+                sent=self.sc_survey_sent_count,
+            )
+        return self.env._("%(kpi)s n/a", kpi=label)
 
     # ------------------------------------------------------------------
     # Actions
@@ -458,7 +510,7 @@ class KamScorecardEngine(models.AbstractModel):
         self._kpis_sales(accounts, start, end, objectives, kpis)
         self._kpis_opportunities(company, accounts, start, objectives, kpis, extra)
         self._kpis_relationships(accounts, start, kpis)
-        self._kpis_satisfaction(accounts, start, kpis)
+        self._kpis_satisfaction(accounts, start, kpis, extra)
         self._kpis_alerts(accounts, kpis)
         kpis = kpis.reindex(columns=list(KPI_MAPPINGS)).astype(float)
         result = score_scorecard(kpis, company._kam_scorecard_config())
@@ -657,7 +709,8 @@ class KamScorecardEngine(models.AbstractModel):
         for account_id, count in interactions:
             kpis.loc[account_id, "interactions"] = float(count)
 
-    def _kpis_satisfaction(self, accounts, start, kpis):
+    def _kpis_satisfaction(self, accounts, start, kpis, extra):
+        self._kpis_survey(accounts, start, kpis, extra)
         groups = self.env["kam.moment.truth"]._read_group(
             [("account_id", "in", accounts.ids), ("date", ">=", start)],
             ["account_id", "outcome"],
@@ -670,6 +723,54 @@ class KamScorecardEngine(models.AbstractModel):
             kpis.loc[account_id, "moments_balance_pct"] = (
                 (positive - negative) / (positive + negative) * 100.0
             )
+
+    def _kpis_survey(self, accounts, start, kpis, extra):
+        """Survey score (mean answer to the NPS question, 0-10), NPS and
+        counts from the account's satisfaction surveys of the period: one row
+        per answer for all the accounts in one query. Surveys sent but not
+        answered leave the score unknown (not enough data), never 0."""
+        for model in ("survey.user_input", "survey.user_input.line", "survey.question"):
+            self.env[model].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT ui.kam_account_id,
+                       ui.state = 'done' AND ui.end_datetime >= %(since)s,
+                       nps.value
+                  FROM survey_user_input ui
+                  JOIN survey_survey s
+                    ON s.id = ui.survey_id AND s.survey_type = %(type)s
+             LEFT JOIN LATERAL (
+                        SELECT AVG(l.value_scale)::float8 AS value
+                          FROM survey_user_input_line l
+                          JOIN survey_question q ON q.id = l.question_id
+                         WHERE l.user_input_id = ui.id AND q.is_kam_nps
+                           AND l.answer_type = 'scale'
+                           AND NOT COALESCE(l.skipped, FALSE)
+                       ) nps ON TRUE
+                 WHERE ui.kam_account_id = ANY(%(ids)s)
+                   AND NOT COALESCE(ui.test_entry, FALSE)
+                   AND (ui.create_date >= %(since)s
+                        OR (ui.state = 'done' AND ui.end_datetime >= %(since)s))
+                """,
+                since=fields.Datetime.to_datetime(start),
+                type=KAM_SURVEY_TYPE,
+                ids=accounts.ids,
+            )
+        )
+        answers = pd.DataFrame(rows, columns=["account_id", "done", "value"])
+        extra["sc_survey_sent_count"] = 0
+        extra["sc_survey_answer_count"] = 0
+        if answers.empty:
+            return
+        sent = answers.groupby("account_id").size()
+        extra.loc[sent.index, "sc_survey_sent_count"] = sent
+        done = answers[answers["done"].astype(bool)]
+        summary = survey_summary(done[["account_id", "value"]].astype(float))
+        summary.index = summary.index.astype(int)
+        kpis.loc[summary.index, "survey_score"] = summary["survey_score"]
+        extra.loc[summary.index, "sc_survey_nps"] = summary["survey_nps"]
+        extra.loc[summary.index, "sc_survey_answer_count"] = summary["survey_answers"]
 
     def _kpis_alerts(self, accounts, kpis):
         """Points lost to the open alerts of each account, by severity."""
@@ -708,6 +809,14 @@ class KamScorecardEngine(models.AbstractModel):
                 else float(value)
             )
 
+        def extra_value(account_id, column, ctype):
+            value = (
+                num(extra.loc[account_id, column]) if column in extra.columns else None
+            )
+            if ctype == "int4":
+                return int(value or 0)
+            return value
+
         rows = []
         snapshots = []
         for account_id in kpis.index:
@@ -736,10 +845,10 @@ class KamScorecardEngine(models.AbstractModel):
                             result.loc[account_id, "health_light"] or None,
                             trend,
                             result.loc[account_id, "missing_areas"] or None,
-                            int(extra.loc[account_id].get("sc_identified_count", 0)),
-                            int(extra.loc[account_id].get("sc_won_count", 0)),
-                            float(extra.loc[account_id].get("sc_won_value", 0.0)),
-                            float(extra.loc[account_id].get("sc_pipeline_value", 0.0)),
+                            *(
+                                extra_value(account_id, column, ctype)
+                                for column, ctype in EXTRA_FIELDS.items()
+                            ),
                         )
                     ),
                 )
@@ -758,17 +867,13 @@ class KamScorecardEngine(models.AbstractModel):
             "health_light",
             "health_trend",
             "scorecard_missing",
-            "sc_identified_count",
-            "sc_won_count",
-            "sc_won_value",
-            "sc_pipeline_value",
+            *EXTRA_FIELDS,
         ]
         types = {
             "health_light": "varchar",
             "health_trend": "varchar",
             "scorecard_missing": "varchar",
-            "sc_identified_count": "int4",
-            "sc_won_count": "int4",
+            **EXTRA_FIELDS,
         }
         self.env["kam.account"].flush_model()
         self.env.cr.execute(

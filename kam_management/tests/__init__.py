@@ -9,6 +9,7 @@ from . import (
     test_scorecard,
     test_security,
     test_security_attacks,
+    test_survey,
     test_tour,
     test_ui_first_use,
 )

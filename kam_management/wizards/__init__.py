@@ -1,1 +1,1 @@
-from . import kam_alert_dismiss, kam_buying_role_succession, kam_settings
+from . import kam_alert_dismiss, kam_buying_role_succession, kam_settings, survey_invite

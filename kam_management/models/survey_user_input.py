@@ -1,0 +1,84 @@
+"""Survey answers scored onto a key account."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .survey_survey import KAM_SURVEY_TYPE
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    kam_account_id = fields.Many2one(
+        "kam.account",
+        string="Key Account",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The key account the survey was sent from: its answers score "
+        "the account's Satisfaction area and follow the account's access.",
+    )
+    kam_nps_value = fields.Integer(
+        string="NPS Answer",
+        compute="_compute_kam_nps_value",
+        help="The answer to the NPS question, 0 to 10.",
+    )
+    kam_nps_answered = fields.Boolean(compute="_compute_kam_nps_value")
+
+    @api.depends("user_input_line_ids.value_scale", "user_input_line_ids.skipped")
+    def _compute_kam_nps_value(self):
+        values = self._kam_nps_values()
+        for answer in self:
+            value = values.get(answer.id)
+            answer.kam_nps_value = round(value) if value is not None else 0
+            answer.kam_nps_answered = value is not None
+
+    def _kam_nps_values(self):
+        """``{answer id: mean value of its NPS questions}`` (one query)."""
+        ids = [i for i in self.ids if i]
+        if not ids:
+            return {}
+        self.env["survey.user_input.line"].flush_model(
+            ["user_input_id", "question_id", "value_scale", "skipped", "answer_type"]
+        )
+        self.env["survey.question"].flush_model(["is_kam_nps"])
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT l.user_input_id, AVG(l.value_scale)::float8
+                      FROM survey_user_input_line l
+                      JOIN survey_question q ON q.id = l.question_id
+                     WHERE l.user_input_id = ANY(%s) AND q.is_kam_nps
+                       AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
+                  GROUP BY l.user_input_id
+                    """,
+                    ids,
+                )
+            )
+        )
+
+    @api.constrains("kam_account_id", "partner_id", "survey_id")
+    def _check_kam_account_contact(self):
+        for answer in self.filtered("kam_account_id"):
+            account = answer.kam_account_id
+            if answer.survey_id.survey_type != KAM_SURVEY_TYPE:
+                raise ValidationError(
+                    self.env._(
+                        "Only the answers of a key account satisfaction survey "
+                        "belong to a key account (%(survey)s is not one).",
+                        survey=answer.survey_id.display_name,
+                    )
+                )
+            if not account._kam_is_contact(answer.partner_id):
+                raise ValidationError(
+                    self.env._(
+                        "The satisfaction survey of %(account)s goes to its own "
+                        "contacts only: %(partner)s is not a contact of "
+                        "%(customer)s.",
+                        account=account.display_name,
+                        partner=answer.partner_id.display_name or answer.email or "-",
+                        customer=account.partner_id.display_name,
+                    )
+                )

@@ -275,8 +275,9 @@ class KamAccount(models.Model):
         string="Net Promoter Score",
         readonly=True,
         digits=(16, 0),
-        help="% promoters (9-10) minus % detractors (0-6) among the answers "
-        "to the NPS question in the period, from -100 to 100.",
+        help="Percentage of promoters (9-10) minus percentage of detractors "
+        "(0-6) among the answers to the NPS question in the period, from -100 "
+        "to 100.",
     )
     sc_survey_answer_count = fields.Integer(
         string="Survey Answers in the Period", readonly=True

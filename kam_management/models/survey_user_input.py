@@ -24,7 +24,9 @@ class SurveyUserInput(models.Model):
         compute="_compute_kam_nps_value",
         help="The answer to the NPS question, 0 to 10.",
     )
-    kam_nps_answered = fields.Boolean(compute="_compute_kam_nps_value")
+    kam_nps_answered = fields.Boolean(
+        string="NPS Answered", compute="_compute_kam_nps_value"
+    )
 
     @api.depends("user_input_line_ids.value_scale", "user_input_line_ids.skipped")
     def _compute_kam_nps_value(self):

@@ -24,7 +24,7 @@ class SurveySurvey(models.Model):
 
     @api.depends("survey_type")
     @api.depends_context("uid")
-    def _compute_allowed_survey_types(self):
+    def _compute_allowed_survey_types(self):  # pylint: disable=missing-return
         super()._compute_allowed_survey_types()
         if self.env.user.has_group("survey.group_survey_user"):
             self.allowed_survey_types = [

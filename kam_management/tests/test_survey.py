@@ -97,7 +97,7 @@ class TestSatisfactionSurvey(KamCommon):
         return (
             self.env["survey.invite"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(values)
         )
 
@@ -282,7 +282,12 @@ class TestSatisfactionSurvey(KamCommon):
             ),
             theirs,
         )
-        # A director sees all the accounts' answers.
+        # A director sees all the answers of their companies' accounts.
+        elsewhere_customer = self._create_customer("Survey Elsewhere")
+        elsewhere = self._create_account(
+            elsewhere_customer, company=self.main_company, is_key_account=True
+        )
+        self._answer(elsewhere, elsewhere_customer, 8)
         self.assertEqual(
             self.Answer.with_user(self.director).search(
                 [("survey_id", "=", self.survey.id)]

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import KamCommon
 
@@ -356,3 +356,29 @@ class TestSatisfactionSurvey(KamCommon):
         )
         with self.assertRaisesText(ValidationError, "between 0 and 10"):
             self.rule.min_survey_score = 11.0
+
+
+@tagged("post_install", "-at_install")
+class TestSatisfactionSurveyTour(HttpCase):
+    """In a browser: the scorecard says 'not enough data' for a survey sent
+    but not answered; the survey goes again to the account's contact."""
+
+    def test_survey_tour(self):
+        account = self.env.ref(
+            "kam_management.demo_account_meseta", raise_if_not_found=False
+        )
+        if not account:
+            self.skipTest("the browser check reads the demo key accounts")
+        self.start_tour(
+            f"/odoo/action-kam_management.action_kam_account_all/{account.id}",
+            "kam_management_survey_tour",
+            login="admin",
+        )
+        answers = self.env["survey.user_input"].search(
+            [("kam_account_id", "=", account.id)]
+        )
+        self.assertEqual(len(answers), 2)
+        self.assertEqual(
+            answers.partner_id,
+            self.env.ref("kam_management.demo_contact_meseta_elena"),
+        )

@@ -152,6 +152,8 @@ def test_upgrade_keeps_data_uninstall_removes_everything_install_again(database)
     menus = _module_records(settings, dbname, "ir.ui.menu")
     crons = _module_records(settings, dbname, "ir.cron")
     fields = _module_records(settings, dbname, "ir.model.fields")
+    # Values the addon adds to other modules' selections (survey types...).
+    selections = _module_records(settings, dbname, "ir.model.fields.selection")
     ours_on_core = dict(
         _query(
             settings,
@@ -194,12 +196,22 @@ def test_upgrade_keeps_data_uninstall_removes_everything_install_again(database)
         "crons": _query(
             settings, dbname, "SELECT id FROM ir_cron WHERE id IN %s", [tuple(crons)]
         ),
+        # A field of another module the addon extends (selection_add) stays
+        # with that module; its values from the addon go (below).
         "fields": _query(
             settings,
             dbname,
-            "SELECT model, name FROM ir_model_fields WHERE id IN %s "
-            "OR model LIKE 'kam.%%'",
-            [tuple(fields)],
+            "SELECT model, name FROM ir_model_fields f WHERE (f.id IN %s "
+            "AND NOT EXISTS (SELECT 1 FROM ir_model_data d "
+            "WHERE d.model = 'ir.model.fields' AND d.res_id = f.id "
+            "AND d.module != %s)) OR f.model LIKE 'kam.%%'",
+            [tuple(fields), MODULE],
+        ),
+        "selection values": _query(
+            settings,
+            dbname,
+            "SELECT value FROM ir_model_fields_selection WHERE id IN %s",
+            [tuple(selections or {0})],
         ),
         "models": _query(
             settings, dbname, "SELECT model FROM ir_model WHERE model LIKE 'kam.%%'"

@@ -61,6 +61,16 @@ class SurveyUserInput(models.Model):
             )
         )
 
+    def action_resend(self):
+        # Resent from an account's answer: the invitation is the account's.
+        action = super().action_resend()
+        if len(self.kam_account_id) == 1:
+            action["context"] = dict(
+                action.get("context") or {},
+                default_kam_account_id=self.kam_account_id.id,
+            )
+        return action
+
     @api.constrains("kam_account_id", "partner_id", "survey_id")
     def _check_kam_account_contact(self):
         for answer in self.filtered("kam_account_id"):

@@ -191,6 +191,23 @@ class TestSatisfactionSurvey(KamCommon):
         )
         self.assertEqual(len(mails), 2)
         self.assertIn(answers[0].access_token, "".join(mails.mapped("body_html")))
+        # Resent from an answer: the same answer, still the account's.
+        resend = answers[:1].with_user(self.kam_1).action_resend()
+        self.assertEqual(resend["context"]["default_kam_account_id"], self.account.id)
+        self.env["survey.invite"].with_user(self.kam_1).with_context(
+            **resend["context"]
+        ).create({}).action_invite()
+        self.assertEqual(
+            self.Answer.search_count([("kam_account_id", "=", self.account.id)]), 2
+        )
+        # Only the satisfaction survey goes from an account.
+        generic = self.env["survey.survey"].create(
+            {"title": "Generic survey", "survey_type": "survey"}
+        )
+        with self.assertRaisesText(ValidationError, "is not one"):
+            self.env["survey.invite"].create(
+                {"survey_id": generic.id, "kam_account_id": self.account.id}
+            )
         # A second sending is a new survey, never a resend of the first.
         self._invite(self.account, self.kam_1).action_invite()
         self.assertEqual(
@@ -293,6 +310,18 @@ class TestSatisfactionSurvey(KamCommon):
                 [("survey_id", "=", self.survey.id)]
             ),
             mine | theirs,
+        )
+        # A survey administrator without a Key Accounts role: none of them.
+        survey_admin = self._create_user(
+            "survey_admin", "Sam Surveys", "survey.group_survey_manager"
+        )
+        self.assertFalse(
+            self.Answer.with_user(survey_admin).search(
+                [("survey_id", "=", self.survey.id)]
+            )
+        )
+        self.assertIn(
+            unrelated, self.Answer.with_user(survey_admin).search([]), "Odoo's own"
         )
         # Moments of truth follow the account the same way.
         moment = self.env["kam.moment.truth"].create(

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import KamCommon
 
@@ -398,10 +398,19 @@ class TestSatisfactionSurveyTour(HttpCase):
         )
         if not account:
             self.skipTest("the browser check reads the demo key accounts")
+        # A KAM who is not a user of the Surveys app.
+        kam = new_test_user(
+            self.env,
+            login="kam_surveys",
+            groups="base.group_user,kam_management.group_kam_user",
+            email="kam.surveys@example.com",
+        )
+        self.assertFalse(kam.has_group("survey.group_survey_user"))
+        account.kam_user_id = kam
         self.start_tour(
-            f"/odoo/action-kam_management.action_kam_account_all/{account.id}",
+            f"/odoo/action-kam_management.action_kam_account_my/{account.id}",
             "kam_management_survey_tour",
-            login="admin",
+            login="kam_surveys",
         )
         answers = self.env["survey.user_input"].search(
             [("kam_account_id", "=", account.id)]

@@ -13,8 +13,8 @@
     "development_status": "Beta",
     "application": True,
     "uninstall_hook": "uninstall_hook",
-    "depends": ["crm", "sale", "account"],
-    "external_dependencies": {"python": ["pandas", "numpy"]},
+    "depends": ["crm", "sale", "account", "calendar"],
+    "external_dependencies": {"python": ["pandas", "numpy", "scipy"]},
     "data": [
         "security/kam_management_security.xml",
         "security/ir.model.access.csv",
@@ -45,6 +45,13 @@
         "security/kam_alert_security.xml",
         "data/kam_alert_rule_data.xml",
         "views/kam_alert_views.xml",
+        "security/kam_organisation_security.xml",
+        "data/kam_organisation_data.xml",
+        "views/kam_competency_views.xml",
+        "views/kam_workload_views.xml",
+        "views/kam_time_allocation_views.xml",
+        "views/kam_assignment_views.xml",
+        "views/kam_organisation_menus.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -52,6 +59,7 @@
         "demo/kam_buying_centre_demo.xml",
         "demo/kam_alert_demo.xml",
         "demo/kam_scorecard_demo.xml",
+        "demo/kam_organisation_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -6,6 +6,8 @@ from . import (
     test_classification_display,
     test_classify_now,
     test_config,
+    test_kam_assignment,
+    test_kam_workload_time,
     test_scorecard,
     test_security,
     test_security_attacks,

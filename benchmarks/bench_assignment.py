@@ -30,7 +30,9 @@ QUADRANTS = ("invest", "selective", "maintain", "milk")
 def _load_engine():
     """kam_scoring.assignment from its folder, without Odoo."""
     spec = importlib.util.spec_from_file_location(
-        "kam_scoring", SCORING / "__init__.py", submodule_search_locations=[str(SCORING)]
+        "kam_scoring",
+        SCORING / "__init__.py",
+        submodule_search_locations=[str(SCORING)],
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules["kam_scoring"] = module
@@ -96,17 +98,21 @@ def bench_odoo(config, database, n_accounts, n_kams):
         company = env.company
         company.kam_max_accounts_per_kam = 4
         group = env.ref("kam_management.group_kam_user")
-        users = env["res.users"].with_context(no_reset_password=True).create(
-            [
-                {
-                    "name": f"Bench KAM {i}",
-                    "login": f"bench.kam.{i}",
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                    "groups_id": [Command.link(group.id)],
-                }
-                for i in range(n_kams)
-            ]
+        users = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                [
+                    {
+                        "name": f"Bench KAM {i}",
+                        "login": f"bench.kam.{i}",
+                        "company_id": company.id,
+                        "company_ids": [Command.set(company.ids)],
+                        "groups_id": [Command.link(group.id)],
+                    }
+                    for i in range(n_kams)
+                ]
+            )
         )
         competencies = env["kam.competency"].search([])
         rng = np.random.default_rng(7)

@@ -19,7 +19,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..models.kam_format import format_number
 from ..models.kam_time_category import TIME_CATEGORIES
@@ -214,8 +214,8 @@ class KamTimeAllocation(models.TransientModel):
             "type": "ir.actions.act_window",
             "name": self.env._(
                 "Time Allocation %(start)s - %(end)s",
-                start=fields.Date.to_string(self.date_from),
-                end=fields.Date.to_string(self.date_to),
+                start=format_date(self.env, self.date_from),
+                end=format_date(self.env, self.date_to),
             ),
             "res_model": "kam.time.allocation.line",
             "view_mode": "list,pivot,graph",

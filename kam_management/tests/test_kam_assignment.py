@@ -144,6 +144,37 @@ class TestKamAssignment(KamCommon):
             )
         )
 
+    def test_apply_part_above_the_maximum_warns(self):
+        self.company.kam_max_accounts_per_kam = 1
+        wizard = self._wizard()
+        wizard.action_propose()
+        self.assertEqual(wizard.change_count, 2)
+        # Only the invest account goes to kam_1, who keeps the milk one.
+        self._line(wizard, self.milk).selected = False
+        result = wizard.action_apply()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("Karl First", result["params"]["message"])
+        self.assertEqual(self.invest.kam_user_id, self.kam_1)
+
+    def test_kams_of_another_company_refused(self):
+        other = self.env["res.company"].create({"name": "Other KAM Company"})
+        outsider = self._create_user(
+            "kam_outsider",
+            "Olga Outsider",
+            "kam_management.group_kam_user",
+            companies=other,
+        )
+        wizard = self._wizard(kam_ids=[Command.set((self.kam_1 | outsider).ids)])
+        with self.assertRaisesText(UserError, "Olga Outsider cannot manage"):
+            wizard.action_propose()
+        with self.assertRaises(AccessError):
+            self.env(user=self.director)["kam.time.allocation"].create(
+                {
+                    "company_id": self.company.id,
+                    "user_ids": [Command.set(outsider.ids)],
+                }
+            ).action_compute()
+
     def test_apply_refuses_stale_proposal(self):
         wizard = self._wizard()
         wizard.action_propose()

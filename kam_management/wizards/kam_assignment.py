@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..kam_scoring.assignment import AssignmentError, assign, fit_matrix
+from ..models.kam_guard import is_internal_user_of
 
 
 def _names(records, limit=10):
@@ -103,7 +104,9 @@ class KamAssignmentWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_director()
+        Company = self.env["res.company"]
+        for vals in vals_list:
+            self._check_director(Company.browse(vals.get("company_id")) or None)
         return super().create(vals_list)
 
     # ------------------------------------------------------------------
@@ -179,6 +182,16 @@ class KamAssignmentWizard(models.TransientModel):
         kams = self.kam_ids.filtered(lambda u: u.active and not u.share)
         if not kams:
             raise UserError(self.env._("Choose the Key Account Managers to assign."))
+        outsiders = kams.filtered(lambda u: not is_internal_user_of(u, company))
+        if outsiders:
+            raise UserError(
+                self.env._(
+                    "%(users)s cannot manage key accounts of %(company)s: only its "
+                    "internal users can.",
+                    users=_names(outsiders),
+                    company=company.name,
+                )
+            )
         ratings = self._read_ratings(kams | accounts.kam_user_id)
         unrated = kams.filtered(lambda u: u.id not in ratings.index)
         if unrated:

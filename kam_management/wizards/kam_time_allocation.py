@@ -22,6 +22,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..models.kam_format import format_number
+from ..models.kam_guard import is_internal_user_of
 from ..models.kam_time_category import TIME_CATEGORIES
 
 ALLDAY_HOURS = 8.0
@@ -108,6 +109,17 @@ class KamTimeAllocation(models.TransientModel):
             )
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(self.env._("Choose one of your companies."))
+        outsiders = self.user_ids.filtered(
+            lambda u: not is_internal_user_of(u, self.company_id)
+        )
+        if outsiders:
+            raise AccessError(
+                self.env._(
+                    "%(users)s: not internal users of %(company)s.",
+                    users=", ".join(outsiders.mapped("name")),
+                    company=self.company_id.name,
+                )
+            )
 
     def _read_hours(self):
         """{(user id, category): [hours, activities, meeting hours]}, two queries."""

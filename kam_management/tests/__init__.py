@@ -8,6 +8,7 @@ from . import (
     test_config,
     test_kam_assignment,
     test_kam_workload_time,
+    test_organisation_tour,
     test_scorecard,
     test_security,
     test_security_attacks,

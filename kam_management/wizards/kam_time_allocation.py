@@ -232,7 +232,6 @@ class KamTimeAllocation(models.TransientModel):
             "res_model": "kam.time.allocation.line",
             "view_mode": "list,pivot,graph",
             "domain": [("wizard_id", "=", self.id)],
-            "context": {"search_default_group_user": 1},
         }
 
 

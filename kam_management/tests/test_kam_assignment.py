@@ -239,6 +239,17 @@ class TestKamAssignment(KamCommon):
             wizard.action_propose()
         self.assertEqual(wizard.state, "draft")
         self.assertFalse(wizard.line_ids)
+        # Nobody rated at all.
+        self.rating_1.unlink()
+        wizard = self._wizard()
+        with self.assertRaisesText(UserError, "Karl First, Kira Second: no competency"):
+            wizard.action_propose()
+        self.Rating.create(
+            [
+                self._rating_vals(self.kam_1, self.strategy, 5),
+                self._rating_vals(self.kam_2, self.numbers, 5),
+            ]
+        )
         # Weights all zero: the account is left out, and said so.
         self.env["kam.quadrant.competency"].search(
             [("company_id", "=", self.company.id), ("quadrant", "=", "milk")]

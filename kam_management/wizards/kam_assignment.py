@@ -124,6 +124,8 @@ class KamAssignmentWizard(models.TransientModel):
             load=None,
         )
         frame = pd.DataFrame(rows, columns=["user_id", "competency_id", "rating"])
+        if frame.empty:
+            return pd.DataFrame(dtype=float)
         table = frame.pivot_table(
             index="user_id", columns="competency_id", values="rating", aggfunc="max"
         )

@@ -13,8 +13,8 @@
     "development_status": "Beta",
     "application": True,
     "uninstall_hook": "uninstall_hook",
-    "depends": ["crm", "sale", "account", "survey"],
-    "external_dependencies": {"python": ["pandas", "numpy"]},
+    "depends": ["crm", "sale", "account", "calendar", "survey"],
+    "external_dependencies": {"python": ["pandas", "numpy", "scipy"]},
     "data": [
         "security/kam_management_security.xml",
         "security/ir.model.access.csv",
@@ -49,6 +49,13 @@
         "data/kam_survey_data.xml",
         "views/kam_alert_views.xml",
         "views/kam_survey_views.xml",
+        "security/kam_organisation_security.xml",
+        "data/kam_organisation_data.xml",
+        "views/kam_competency_views.xml",
+        "views/kam_workload_views.xml",
+        "views/kam_time_allocation_views.xml",
+        "views/kam_assignment_views.xml",
+        "views/kam_organisation_menus.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -57,6 +64,7 @@
         "demo/kam_survey_demo.xml",
         "demo/kam_alert_demo.xml",
         "demo/kam_scorecard_demo.xml",
+        "demo/kam_organisation_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

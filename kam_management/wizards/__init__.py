@@ -1,1 +1,9 @@
-from . import kam_alert_dismiss, kam_buying_role_succession, kam_settings, survey_invite
+from . import (
+    kam_alert_dismiss,
+    kam_assignment,
+    kam_buying_role_succession,
+    kam_settings,
+    kam_settings_time,
+    kam_time_allocation,
+    survey_invite,
+)

@@ -357,7 +357,12 @@ class KamAlert(models.Model):
             )
         alerts = self.with_context(mail_create_nolog=True).create(vals_list)
         with_owner = alerts.filtered("owner_id")
-        self.env["mail.activity"]._kam_schedule_once(
+        # The owner finds the alert in their activities; no e-mail per alert
+        # (a night can raise hundreds: one notification each was 90% of the
+        # pass's time and a flood of mail).
+        self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        )._kam_schedule_once(
             with_owner,
             ALERT_ACTIVITY,
             {

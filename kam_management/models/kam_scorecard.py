@@ -676,29 +676,48 @@ class KamScorecardEngine(models.AbstractModel):
             )
             kpis.loc[account_id, "new_contacts"] = float(new)
         # Interactions with the account's contacts in the period: messages
-        # on them or by them, done activities, meetings they attended.
+        # on them, by them or on their buying role, done activities, meetings
+        # they attended (as the buying role's last interaction counts them).
+        # One set-based query: hash joins, never a scan per contact.
         self.env["mail.message"].flush_model()
         interactions = self.env.execute_query(
             SQL(
                 """
-                SELECT r.account_id, COUNT(DISTINCT x.key)
-                  FROM kam_buying_role r
-                  JOIN LATERAL (
-                        SELECT 'm' || m.id AS key FROM mail_message m
-                         WHERE m.date >= %(start)s
-                           AND ((m.model = 'res.partner' AND m.res_id = r.partner_id)
-                                OR m.author_id = r.partner_id)
-                           AND (m.message_type IN %(types)s
-                                OR m.mail_activity_type_id IS NOT NULL)
-                     UNION ALL
-                        SELECT 'e' || e.id FROM calendar_attendee a
-                          JOIN calendar_event e ON e.id = a.event_id
-                         WHERE a.partner_id = r.partner_id AND e.active
-                           AND e.start >= %(start)s AND e.start <= NOW()
-                           AND a.state != 'declined'
-                       ) x ON TRUE
-                 WHERE r.account_id = ANY(%(accounts)s) AND r.active
-              GROUP BY r.account_id
+                WITH roles AS (
+                    SELECT id, account_id, partner_id FROM kam_buying_role
+                     WHERE account_id = ANY(%(accounts)s) AND active
+                ), touches AS (
+                    SELECT r.account_id, 'm' AS kind, m.id
+                      FROM roles r
+                      JOIN mail_message m
+                        ON m.model = 'res.partner' AND m.res_id = r.partner_id
+                     WHERE m.date >= %(start)s
+                       AND (m.message_type IN %(types)s
+                            OR m.mail_activity_type_id IS NOT NULL)
+                     UNION
+                    SELECT r.account_id, 'm', m.id
+                      FROM roles r
+                      JOIN mail_message m ON m.author_id = r.partner_id
+                     WHERE m.date >= %(start)s
+                       AND (m.message_type IN %(types)s
+                            OR m.mail_activity_type_id IS NOT NULL)
+                     UNION
+                    SELECT r.account_id, 'm', m.id
+                      FROM roles r
+                      JOIN mail_message m
+                        ON m.model = 'kam.buying.role' AND m.res_id = r.id
+                     WHERE m.date >= %(start)s
+                       AND (m.message_type IN %(types)s
+                            OR m.mail_activity_type_id IS NOT NULL)
+                     UNION
+                    SELECT r.account_id, 'e', e.id
+                      FROM roles r
+                      JOIN calendar_attendee a
+                        ON a.partner_id = r.partner_id AND a.state != 'declined'
+                      JOIN calendar_event e ON e.id = a.event_id
+                     WHERE e.active AND e.start >= %(start)s AND e.start <= NOW()
+                )
+                SELECT account_id, COUNT(*) FROM touches GROUP BY account_id
                 """,
                 start=start,
                 types=INTERACTION_TYPES,

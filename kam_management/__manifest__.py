@@ -45,6 +45,7 @@
         "security/kam_alert_security.xml",
         "data/kam_alert_rule_data.xml",
         "views/kam_alert_views.xml",
+        "views/kam_matrix_dashboard_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -56,6 +57,7 @@
     "assets": {
         "web.assets_backend": [
             "kam_management/static/src/scss/kam_management.scss",
+            "kam_management/static/src/matrix_dashboard/*",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

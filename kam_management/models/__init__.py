@@ -18,6 +18,7 @@ from . import (
     kam_competitor,
     kam_decision_role,
     kam_demo,
+    kam_matrix_dashboard,
     kam_plan_action,
     kam_plan_objective,
     kam_position_assessment,

@@ -81,8 +81,7 @@ class KamAccount(models.Model):
         if kam_user_id and not _is_id(kam_user_id):
             raise UserError(
                 self.env._(
-                    "The KAM of the dashboard must be given by its id (got "
-                    "%(value)s).",
+                    "The KAM of the dashboard must be given by its id (got %(value)s).",
                     value=repr(kam_user_id),
                 )
             )
@@ -124,7 +123,9 @@ class KamAccount(models.Model):
 
         selection = self._fields["quadrant"]._description_selection(self.env)
         quadrant_labels = dict(selection)
-        class_labels = dict(self._fields["pareto_class"]._description_selection(self.env))
+        class_labels = dict(
+            self._fields["pareto_class"]._description_selection(self.env)
+        )
         light_labels = dict(
             self._fields["health_light"]._description_selection(self.env)
         )
@@ -191,7 +192,9 @@ class KamAccount(models.Model):
                     ({"id": user.id, "name": user.name} for (user,) in kams if user),
                     key=lambda kam: kam["name"].lower(),
                 ),
-                "tiers": [{"id": key, "name": label} for key, label in tier_labels.items()],
+                "tiers": [
+                    {"id": key, "name": label} for key, label in tier_labels.items()
+                ],
             },
             "company": {"id": company.id, "name": company.name},
             "currency_id": company.currency_id.id,

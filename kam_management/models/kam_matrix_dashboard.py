@@ -38,7 +38,7 @@ def _is_id(value):
 
 
 class KamAccount(models.Model):
-    _inherit = "kam.account"
+    _inherit = "kam.account"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Filters

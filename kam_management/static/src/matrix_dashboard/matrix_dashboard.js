@@ -291,7 +291,8 @@ export class KamMatrixDashboard extends Component {
             options: {
                 responsive: true,
                 maintainAspectRatio: false,
-                animation: { duration: 250 },
+                // Bubbles appear where they are: no flight in from the axis.
+                animation: false,
                 layout: { padding: { top: 12, right: 20, left: 4 } },
                 scales: {
                     x: axis(_t("Supplier position (0-100)")),

@@ -17,11 +17,31 @@ function checkPoints(expected) {
     }
 }
 
+/** Click the bubble of an account on the canvas, as a user does. */
+function clickBubble(name) {
+    const canvas = document.querySelector(".o_kam_matrix_chart canvas");
+    const chart = window.Chart.getChart(canvas);
+    const bubble = chart.data.datasets
+        .flatMap((dataset) => dataset.data)
+        .find((item) => item.point.name === name);
+    if (!bubble) {
+        throw new Error(`No bubble for ${name}`);
+    }
+    const rect = canvas.getBoundingClientRect();
+    const options = {
+        bubbles: true,
+        clientX: rect.left + chart.scales.x.getPixelForValue(bubble.x),
+        clientY: rect.top + chart.scales.y.getPixelForValue(bubble.y),
+    };
+    canvas.dispatchEvent(new MouseEvent("mousemove", options));
+    canvas.dispatchEvent(new MouseEvent("click", options));
+}
+
 /**
  * Open the dashboard from the menu, read the chart and the counts, change a
  * filter, then open the account with the lowest health.
  */
-function dashboardSteps({ total, points, milk, filter, filteredTotal, filteredPoints }) {
+function dashboardSteps({ total, points, milk, filter, filteredTotal, filteredPoints, bubble }) {
     return [
         {
             content: "Open the Key Accounts menu",
@@ -35,7 +55,7 @@ function dashboardSteps({ total, points, milk, filter, filteredTotal, filteredPo
         },
         {
             content: "The portfolio counts the key accounts",
-            trigger: `.o_kam_portfolio_total:contains('${total} key accounts')`,
+            trigger: `.o_kam_portfolio_total[data-total='${total}']`,
         },
         {
             content: "The matrix is drawn with one bubble per assessed account",
@@ -57,11 +77,11 @@ function dashboardSteps({ total, points, milk, filter, filteredTotal, filteredPo
         {
             content: "Change a filter",
             trigger: filter.trigger,
-            run: `selectByLabel ${filter.label}`,
+            run: filter.run,
         },
         {
             content: "The figures follow the filter",
-            trigger: `.o_kam_portfolio_total:contains('${filteredTotal} key accounts')`,
+            trigger: `.o_kam_portfolio_total[data-total='${filteredTotal}']`,
             run: () => checkPoints(filteredPoints),
         },
         {
@@ -75,12 +95,17 @@ function dashboardSteps({ total, points, milk, filter, filteredTotal, filteredPo
         },
         {
             content: "Back to the dashboard",
-            trigger: ".breadcrumb-item.o_back_button a:contains('Matrix Dashboard')",
+            trigger: ".breadcrumb-item.o_back_button a",
             run: "click",
         },
         {
-            content: "The dashboard keeps its filter",
-            trigger: `.o_kam_portfolio_total:contains('${filteredTotal} key accounts')`,
+            content: "The dashboard keeps its filter; click a bubble",
+            trigger: `.o_kam_portfolio_total[data-total='${filteredTotal}']`,
+            run: () => clickBubble(bubble),
+        },
+        {
+            content: "The bubble opens its key account",
+            trigger: `.o_form_view .o_field_widget[name=partner_id]:contains('${bubble}')`,
         },
     ];
 }
@@ -93,9 +118,10 @@ registry.category("web_tour.tours").add("kam_management_matrix_dashboard_kam_tou
             total: 3,
             points: 3,
             milk: 0,
-            filter: { trigger: "select.o_kam_filter_tier", label: "Key" },
+            filter: { trigger: "select.o_kam_filter_tier", run: "select key" },
             filteredTotal: 1,
             filteredPoints: 1,
+            bubble: "Costa Industrial",
         }),
 });
 
@@ -106,8 +132,9 @@ registry.category("web_tour.tours").add("kam_management_matrix_dashboard_directo
             total: 4,
             points: 4,
             milk: 1,
-            filter: { trigger: "select.o_kam_filter_kam", label: "Marc Demo" },
+            filter: { trigger: "select.o_kam_filter_kam", run: "selectByLabel Marc Demo" },
             filteredTotal: 3,
             filteredPoints: 3,
+            bubble: "Iberia Retail Group",
         }),
 });

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import KamCommon
@@ -143,6 +143,21 @@ class TestMatrixDashboard(KamCommon):
         data = self._data(self.kam_1, {"kam_user_id": self.kam_2.id})
         self.assertEqual(data["total"], 0)
         self.assertFalse(data["points"] or data["lowest_health"])
+
+    def test_team_member_sees_the_accounts_they_serve(self):
+        self.env["kam.team.member"].create(
+            {"account_id": self.gamma.id, "user_id": self.kam_1.id, "function": "sales"}
+        )
+        data = self._data(self.kam_1)
+        self.assertEqual(data["total"], 3)
+        self.assertIn(self.gamma.id, self._ids(data["points"]))
+
+    def test_salesperson_without_key_account_rights_refused(self):
+        salesperson = self._create_user(
+            "dash_sales", "Sam Sales", "sales_team.group_sale_salesman"
+        )
+        with self.assertRaises(AccessError):
+            self._data(salesperson)
 
     def test_filters_by_kam_and_tier(self):
         data = self._data(self.director, {"kam_user_id": self.kam_2.id})

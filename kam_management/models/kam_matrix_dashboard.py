@@ -169,11 +169,11 @@ class KamAccount(models.Model):
             domain, ["quadrant"], ["__count", "revenue:sum"]
         ):
             by_quadrant[quadrant] = (count, revenue or 0.0)
-        by_class = dict.fromkeys((*CLASS_ORDER, False), 0)
-        for pareto_class, count in accounts._read_group(
-            domain, ["pareto_class"], ["__count"]
+        by_class = dict.fromkeys((*CLASS_ORDER, False), (0, 0.0))
+        for pareto_class, count, revenue in accounts._read_group(
+            domain, ["pareto_class"], ["__count", "revenue:sum"]
         ):
-            by_class[pareto_class] = count
+            by_class[pareto_class] = (count, revenue or 0.0)
 
         # The KAMs of the company's key accounts the user can see, for the
         # KAM filter (whatever the KAM and tier chosen).
@@ -215,10 +215,15 @@ class KamAccount(models.Model):
             ],
             "not_assessed": by_quadrant[False][0],
             "classes": [
-                {"key": key, "label": class_labels[key], "count": by_class[key]}
+                {
+                    "key": key,
+                    "label": class_labels[key],
+                    "count": by_class[key][0],
+                    "revenue": by_class[key][1],
+                }
                 for key in CLASS_ORDER
             ],
-            "unclassified": by_class[False],
+            "unclassified": by_class[False][0],
             "total": len(rows),
             "total_revenue": sum(row["revenue"] for row in rows),
             "lowest_health": lowest,

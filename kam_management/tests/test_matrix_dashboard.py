@@ -96,6 +96,9 @@ class TestMatrixDashboard(KamCommon):
         for pareto_class in data["classes"]:
             domain = [*base, ("pareto_class", "=", pareto_class["key"])]
             self.assertEqual(pareto_class["count"], Account.search_count(domain))
+            self.assertAlmostEqual(
+                pareto_class["revenue"], sum(Account.search(domain).mapped("revenue"))
+            )
         self.assertEqual(
             sum(c["count"] for c in data["classes"]) + data["unclassified"], 4
         )

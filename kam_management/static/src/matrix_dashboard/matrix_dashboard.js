@@ -55,16 +55,17 @@ const quadrantsPlugin = {
             const color = quadrantColor(key);
             ctx.fillStyle = hexToRGBA(color, 0.07);
             ctx.fillRect(left, top, right - left, bottom - top);
-            if (right - left < 60 || bottom - top < 24) {
-                continue;
+            const label = options.labels[key] || "";
+            ctx.font = "600 13px sans-serif";
+            if (ctx.measureText(label).width + 16 > right - left || bottom - top < 24) {
+                continue; // no room for the name on a narrow screen
             }
             ctx.fillStyle = hexToRGBA(color, 0.9);
-            ctx.font = "600 13px sans-serif";
             ctx.textAlign = align;
             ctx.textBaseline = baseline;
             const x = align === "left" ? left + 8 : right - 8;
             const y = baseline === "top" ? top + 8 : bottom - 8;
-            ctx.fillText(options.labels[key] || "", x, y);
+            ctx.fillText(label, x, y);
         }
         ctx.strokeStyle = options.lineColor;
         ctx.lineWidth = 1.5;
@@ -256,9 +257,14 @@ export class KamMatrixDashboard extends Component {
             return;
         }
         const maxRevenue = Math.max(0, ...data.points.map((p) => p.revenue));
+        // Smaller bubbles on a narrow screen.
+        const maxRadius = Math.max(
+            MIN_RADIUS + 4,
+            Math.min(MAX_RADIUS, this.canvasRef.el.parentElement.clientWidth / 30)
+        );
         const radius = (revenue) =>
             maxRevenue > 0 && revenue > 0
-                ? MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * Math.sqrt(revenue / maxRevenue)
+                ? MIN_RADIUS + (maxRadius - MIN_RADIUS) * Math.sqrt(revenue / maxRevenue)
                 : MIN_RADIUS;
         const labels = Object.fromEntries(data.quadrants.map((q) => [q.key, q.label]));
         const datasets = data.quadrants.map((quadrant) => {
@@ -281,7 +287,7 @@ export class KamMatrixDashboard extends Component {
         const axis = (title) => ({
             min: 0,
             max: 100,
-            ticks: { stepSize: 10, color: textColor },
+            ticks: { stepSize: 10, color: textColor, maxRotation: 0 },
             grid: { color: hexToRGBA("#9ca3af", 0.2) },
             title: { display: true, text: title, color: textColor, font: { weight: "bold" } },
         });

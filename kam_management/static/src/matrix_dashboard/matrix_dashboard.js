@@ -111,16 +111,22 @@ export class KamMatrixDashboard extends Component {
         onWillUnmount(() => this.chart?.destroy());
     }
 
+    /** Read the dashboard for the current filters; only the latest answer counts. */
     async load() {
+        const sequence = (this.loadSequence = (this.loadSequence || 0) + 1);
         this.state.loading = true;
         try {
             const data = await this.orm.call("kam.account", "kam_matrix_dashboard_data", [
                 this.state.filters,
             ]);
-            this.state.filters = { ...data.filters };
-            this.state.data = data;
+            if (sequence === this.loadSequence) {
+                this.state.filters = { ...data.filters };
+                this.state.data = data;
+            }
         } finally {
-            this.state.loading = false;
+            if (sequence === this.loadSequence) {
+                this.state.loading = false;
+            }
         }
     }
 
@@ -139,8 +145,15 @@ export class KamMatrixDashboard extends Component {
             // Another company has other KAMs.
             filters.kam_user_id = false;
         }
+        const previous = this.state.filters;
         this.state.filters = filters;
-        await this.load();
+        try {
+            await this.load();
+        } catch (error) {
+            // Refused (the server says why): keep showing what was shown.
+            this.state.filters = previous;
+            throw error;
+        }
     }
 
     get hasNarrowingFilter() {

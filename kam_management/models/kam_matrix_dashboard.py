@@ -119,7 +119,25 @@ class KamAccount(models.Model):
         # The company was checked above against the user's companies; the
         # record rules then apply to it like to any company in the switcher.
         accounts = self.with_company(company)
-        rows = accounts.search_read(domain, list(POINT_FIELDS), order="revenue desc")
+        # Many2ones as ids (load=None): the display name of 1,000 partners
+        # costs far more than their names.
+        rows = accounts.search_read(
+            domain, list(POINT_FIELDS), order="revenue desc", load=None
+        )
+        # sudo: names of the customers and KAMs of the accounts read above
+        # with the user's rights, as Odoo's own read gives a many2one's name.
+        partner_names = {
+            partner.id: partner.name
+            for partner in self.env["res.partner"]
+            .sudo()
+            .browse(list({row["partner_id"] for row in rows}))
+        }
+        kam_names = {
+            user.id: user.name
+            for user in self.env["res.users"]
+            .sudo()
+            .browse(list({row["kam_user_id"] for row in rows if row["kam_user_id"]}))
+        }
 
         selection = self._fields["quadrant"]._description_selection(self.env)
         quadrant_labels = dict(selection)
@@ -139,14 +157,14 @@ class KamAccount(models.Model):
             points.append(
                 {
                     "id": row["id"],
-                    "name": row["partner_id"] and row["partner_id"][1],
+                    "name": partner_names[row["partner_id"]],
                     "potential": row["potential_score"],
                     "position": row["position_score"],
                     "revenue": row["revenue"],
                     "quadrant": row["quadrant"],
                     "locked": row["quadrant_locked"],
                     "pareto_class": row["pareto_class"] or False,
-                    "kam": row["kam_user_id"] and row["kam_user_id"][1],
+                    "kam": kam_names.get(row["kam_user_id"], False),
                     "tier": tier_labels.get(row["tier"], False),
                 }
             )
@@ -155,11 +173,11 @@ class KamAccount(models.Model):
         lowest = [
             {
                 "id": row["id"],
-                "name": row["partner_id"] and row["partner_id"][1],
+                "name": partner_names[row["partner_id"]],
                 "health": row["health_score"],
                 "light": row["health_light"],
                 "light_label": light_labels.get(row["health_light"], ""),
-                "kam": row["kam_user_id"] and row["kam_user_id"][1],
+                "kam": kam_names.get(row["kam_user_id"], False),
             }
             for row in healthy[:LOWEST_HEALTH_LIMIT]
         ]

@@ -34,38 +34,19 @@ export function quadrantColor(quadrant) {
 }
 
 /**
- * Chart.js plugin drawing the four quadrants of the matrix behind the points:
- * a light tint per quadrant, its name in the outer corner and the company's
- * thresholds as dashed lines.
+ * Chart.js plugin drawing the four quadrants of the matrix: behind the points
+ * a light tint per quadrant and the company's thresholds as dashed lines; over
+ * them each quadrant's name in its outer corner.
  */
 const quadrantsPlugin = {
     id: "kamQuadrants",
     beforeDatasetsDraw(chart, args, options) {
-        const { ctx, chartArea: area, scales } = chart;
-        const xLine = scales.x.getPixelForValue(options.position);
-        const yLine = scales.y.getPixelForValue(options.potential);
-        const regions = [
-            ["selective", area.left, area.top, xLine, yLine, "left", "top"],
-            ["invest", xLine, area.top, area.right, yLine, "right", "top"],
-            ["milk", area.left, yLine, xLine, area.bottom, "left", "bottom"],
-            ["maintain", xLine, yLine, area.right, area.bottom, "right", "bottom"],
-        ];
+        const { ctx, chartArea: area } = chart;
+        const { xLine, yLine } = thresholdPixels(chart, options);
         ctx.save();
-        for (const [key, left, top, right, bottom, align, baseline] of regions) {
-            const color = quadrantColor(key);
-            ctx.fillStyle = hexToRGBA(color, 0.07);
+        for (const [key, left, top, right, bottom] of quadrantRegions(area, xLine, yLine)) {
+            ctx.fillStyle = hexToRGBA(quadrantColor(key), 0.07);
             ctx.fillRect(left, top, right - left, bottom - top);
-            const label = options.labels[key] || "";
-            ctx.font = "600 13px sans-serif";
-            if (ctx.measureText(label).width + 16 > right - left || bottom - top < 24) {
-                continue; // no room for the name on a narrow screen
-            }
-            ctx.fillStyle = hexToRGBA(color, 0.9);
-            ctx.textAlign = align;
-            ctx.textBaseline = baseline;
-            const x = align === "left" ? left + 8 : right - 8;
-            const y = baseline === "top" ? top + 8 : bottom - 8;
-            ctx.fillText(label, x, y);
         }
         ctx.strokeStyle = options.lineColor;
         ctx.lineWidth = 1.5;
@@ -78,7 +59,53 @@ const quadrantsPlugin = {
         ctx.stroke();
         ctx.restore();
     },
+    // The names go over the bubbles, with a halo, to stay readable in a
+    // crowded portfolio.
+    afterDatasetsDraw(chart, args, options) {
+        const { ctx, chartArea: area } = chart;
+        const { xLine, yLine } = thresholdPixels(chart, options);
+        ctx.save();
+        ctx.font = "600 13px sans-serif";
+        ctx.lineJoin = "round";
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = options.haloColor;
+        for (const [key, left, top, right, bottom, align, baseline] of quadrantRegions(
+            area,
+            xLine,
+            yLine
+        )) {
+            const label = options.labels[key] || "";
+            if (ctx.measureText(label).width + 16 > right - left || bottom - top < 24) {
+                continue; // no room for the name on a narrow screen
+            }
+            ctx.textAlign = align;
+            ctx.textBaseline = baseline;
+            const x = align === "left" ? left + 8 : right - 8;
+            const y = baseline === "top" ? top + 8 : bottom - 8;
+            ctx.strokeText(label, x, y);
+            ctx.fillStyle = quadrantColor(key);
+            ctx.fillText(label, x, y);
+        }
+        ctx.restore();
+    },
 };
+
+function thresholdPixels(chart, options) {
+    return {
+        xLine: chart.scales.x.getPixelForValue(options.position),
+        yLine: chart.scales.y.getPixelForValue(options.potential),
+    };
+}
+
+/** The four quadrants: key, box, and where their name goes. */
+function quadrantRegions(area, xLine, yLine) {
+    return [
+        ["selective", area.left, area.top, xLine, yLine, "left", "top"],
+        ["invest", xLine, area.top, area.right, yLine, "right", "top"],
+        ["milk", area.left, yLine, xLine, area.bottom, "left", "bottom"],
+        ["maintain", xLine, yLine, area.right, area.bottom, "right", "bottom"],
+    ];
+}
 
 export class KamMatrixDashboard extends Component {
     static template = "kam_management.MatrixDashboard";
@@ -333,6 +360,9 @@ export class KamMatrixDashboard extends Component {
                         position: data.thresholds.position,
                         labels,
                         lineColor: hexToRGBA("#6b7280", 0.9),
+                        haloColor:
+                            getComputedStyle(this.canvasRef.el.closest(".card")).backgroundColor ||
+                            "#ffffff",
                     },
                 },
                 onClick: (event, elements) => {

@@ -56,6 +56,7 @@
         "views/kam_time_allocation_views.xml",
         "views/kam_assignment_views.xml",
         "views/kam_organisation_menus.xml",
+        "views/kam_matrix_dashboard_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -69,6 +70,7 @@
     "assets": {
         "web.assets_backend": [
             "kam_management/static/src/scss/kam_management.scss",
+            "kam_management/static/src/matrix_dashboard/*",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

@@ -51,3 +51,21 @@ def test_template_lists_the_python_strings(addon):
             assert text in pot, f"{path.name}: {text!r} is not in the template"
             checked += 1
     assert checked > 20, f"only {checked} translatable strings found in the code"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_template_lists_the_javascript_strings(addon):
+    """A string marked with ``_t`` in the web client's code is in the template
+    (Odoo exports them from ``static/src``)."""
+    pot = {
+        entry.msgid
+        for entry in polib.pofile(str(ROOT / addon / "i18n" / f"{addon}.pot"))
+    }
+    marked = re.compile(r'\b_t\(\s*"((?:[^"\\]|\\.)*)"', re.MULTILINE)
+    checked = 0
+    for path in (ROOT / addon / "static" / "src").rglob("*.js"):
+        for match in marked.finditer(path.read_text()):
+            text = match.group(1).replace('\\"', '"')
+            assert text in pot, f"{path.name}: {text!r} is not in the template"
+            checked += 1
+    assert checked, "no JavaScript string marked for translation found"

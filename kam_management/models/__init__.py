@@ -22,6 +22,7 @@ from . import (
     kam_decision_role,
     kam_demo,
     kam_demo_organisation,
+    kam_matrix_dashboard,
     kam_plan_action,
     kam_plan_objective,
     kam_position_assessment,

@@ -1,0 +1,146 @@
+"""Values of the QWeb PDF reports, read with the printing user's rights."""
+
+from odoo import api, fields, models
+
+# Objectives shown to the customer: our margin and our estimate of the
+# customer's total spend (share of wallet) stay internal.
+CUSTOMER_KPIS = ("revenue", "satisfaction", "custom")
+RECENT_MOVEMENTS = 5
+
+
+def _report_lang(env):
+    """The language the report is written in: the printing user's."""
+    return env.context.get("lang") or env.user.lang or "en_US"
+
+
+class ReportKamAccountPlan(models.AbstractModel):
+    """The account plan as it is shown to the customer in a meeting.
+
+    Only what the customer may read: shared goals, the objectives we pursue
+    together (not our margin nor our share of their spend), the actions, the
+    agreements and their people as they know them. Never the classification,
+    scores or health, the buying-centre analysis (roles, influence, attitude,
+    relationship strength, interests and motivations), competitors, our
+    strengths-and-weaknesses analysis or the history of problems.
+    """
+
+    _name = "report.kam_reports.report_kam_account_plan"
+    _description = "Account Plan Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        plans = self.env["kam.account.plan"].browse(docids)
+        plans.check_access("read")
+        lang = _report_lang(self.env)
+        plans = plans.with_context(lang=lang)
+        return {
+            "doc_ids": plans.ids,
+            "doc_model": "kam.account.plan",
+            "docs": plans,
+            "lang": lang,
+            "objectives": {
+                plan.id: plan.objective_ids.filtered(
+                    lambda o: o.kpi in CUSTOMER_KPIS
+                )
+                for plan in plans
+            },
+            "actions": {
+                plan.id: plan.action_ids.filtered(lambda a: a.state != "cancelled")
+                for plan in plans
+            },
+            "agreements": {
+                plan.id: plan.account_id.agreement_ids.filtered(
+                    lambda a: a.state != "expired"
+                )
+                for plan in plans
+            },
+            "contacts": {
+                plan.id: plan.account_id.buying_role_ids.sorted(
+                    lambda r: r.partner_id.name or ""
+                )
+                for plan in plans
+            },
+            "today": fields.Date.context_today(self),
+        }
+
+
+class ReportKamAccountOnepager(models.AbstractModel):
+    """One page per key account for directors: where it stands and why."""
+
+    _name = "report.kam_reports.report_kam_account_onepager"
+    _description = "Key Account One-Pager Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        accounts = self.env["kam.account"].browse(docids)
+        accounts.check_access("read")
+        lang = _report_lang(self.env)
+        accounts = accounts.with_context(lang=lang)
+        plans = self.env["kam.account.plan"].search(
+            [("account_id", "in", accounts.ids), ("state", "!=", "closed")],
+            order="date_start desc, id desc",
+        )
+        current_plan = {}
+        for plan in plans:
+            # The active plan, else the newest open one.
+            known = current_plan.get(plan.account_id.id)
+            if not known or (plan.state == "active" and known.state != "active"):
+                current_plan[plan.account_id.id] = plan
+        history = self.env["kam.classification.history"].search(
+            [("account_id", "in", accounts.ids)], order="date desc, id desc"
+        )
+        movements = {}
+        for row in history:
+            rows = movements.setdefault(row.account_id.id, [])
+            if len(rows) < RECENT_MOVEMENTS:
+                rows.append(row)
+        return {
+            "doc_ids": accounts.ids,
+            "doc_model": "kam.account",
+            "docs": accounts,
+            "lang": lang,
+            "plans": {
+                account.id: current_plan.get(account.id, plans.browse())
+                for account in accounts
+            },
+            "movements": movements,
+            "today": fields.Date.context_today(self),
+        }
+
+
+class ReportKamPortfolioSummary(models.AbstractModel):
+    """The portfolio summary of the selected key accounts, one page per company."""
+
+    _name = "report.kam_reports.report_kam_portfolio_summary"
+    _description = "Key Account Portfolio Summary Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        lang = _report_lang(self.env)
+        summary = self.env["kam.reports.portfolio.summary"].with_context(lang=lang)
+        accounts = self.env["kam.account"].browse(docids).with_context(lang=lang)
+        accounts.check_access("read")
+        default_from, default_to = summary._default_period()
+        date_from = fields.Date.to_date(data.get("date_from")) or default_from
+        date_to = fields.Date.to_date(data.get("date_to")) or default_to
+        summary._check_period(date_from, date_to)
+        sections = [
+            summary._summary_data(
+                accounts.filtered(lambda a, c=company: a.company_id == c),
+                date_from,
+                date_to,
+            )
+            for company in accounts.company_id.sorted("name")
+        ]
+        return {
+            "doc_ids": accounts.ids,
+            "doc_model": "kam.account",
+            "docs": accounts,
+            "lang": lang,
+            "sections": sections,
+            "date_from": date_from,
+            "date_to": date_to,
+            "company": self.env.company,
+            "today": fields.Date.context_today(self),
+        }

@@ -1,6 +1,11 @@
 """Values of the QWeb PDF reports, read with the printing user's rights."""
 
+import functools
+import subprocess
+
 from odoo import api, fields, models
+
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 # Objectives shown to the customer: our margin and our estimate of the
 # customer's total spend (share of wallet) stay internal.
@@ -8,9 +13,53 @@ CUSTOMER_KPIS = ("revenue", "satisfaction", "custom")
 RECENT_MOVEMENTS = 5
 
 
+# Page top margin (mm) when the header is part of the page body.
+INLINE_MARGIN_TOP = 12
+
+
 def _report_lang(env):
     """The language the report is written in: the printing user's."""
     return env.context.get("lang") or env.user.lang or "en_US"
+
+
+@functools.cache
+def wkhtmltopdf_has_patched_qt():
+    """Whether wkhtmltopdf draws separate headers and footers.
+
+    Only builds "with patched qt" do; others (such as the Debian package)
+    ignore ``--header-html`` and ``--footer-html`` and fail on several
+    documents at once.
+    """
+    try:
+        out = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return b"patched qt" in out
+
+
+def _layout_values(data):
+    """How the reports lay out their pages, for this rendering.
+
+    With a wkhtmltopdf without patched qt, a PDF is one document (every
+    record in one body, separated by page breaks) and the company header and
+    footer are drawn in the body of each record; otherwise Odoo's
+    ``web.external_layout`` is used as is.
+    """
+    inline = (data or {}).get("report_type") == "pdf" and not (
+        wkhtmltopdf_has_patched_qt()
+    )
+    if not inline:
+        return {"kam_inline_layout": False}
+    return {
+        "kam_inline_layout": True,
+        "data_report_margin_top": INLINE_MARGIN_TOP,
+        "data_report_header_spacing": 0,
+    }
 
 
 class ReportKamAccountPlan(models.AbstractModel):
@@ -61,6 +110,7 @@ class ReportKamAccountPlan(models.AbstractModel):
                 for plan in plans
             },
             "today": fields.Date.context_today(self),
+            **_layout_values(data),
         }
 
 
@@ -105,6 +155,7 @@ class ReportKamAccountOnepager(models.AbstractModel):
             },
             "movements": movements,
             "today": fields.Date.context_today(self),
+            **_layout_values(data),
         }
 
 
@@ -143,4 +194,5 @@ class ReportKamPortfolioSummary(models.AbstractModel):
             "date_to": date_to,
             "company": self.env.company,
             "today": fields.Date.context_today(self),
+            **_layout_values(data),
         }

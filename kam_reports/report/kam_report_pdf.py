@@ -6,6 +6,7 @@ import subprocess
 from odoo import api, fields, models
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+from odoo.addons.kam_management.models.kam_format import format_number
 
 # Objectives shown to the customer: our margin and our estimate of the
 # customer's total spend (share of wallet) stay internal.
@@ -154,6 +155,7 @@ class ReportKamAccountOnepager(models.AbstractModel):
                 for account in accounts
             },
             "movements": movements,
+            "format_number": lambda value: format_number(accounts.env, value, 1),
             "today": fields.Date.context_today(self),
             **_layout_values(data),
         }
@@ -192,7 +194,7 @@ class ReportKamPortfolioSummary(models.AbstractModel):
             "sections": sections,
             "date_from": date_from,
             "date_to": date_to,
-            "company": self.env.company,
+            "format_pct": lambda value: format_number(accounts.env, value, 1) + "%",
             "today": fields.Date.context_today(self),
             **_layout_values(data),
         }

@@ -155,7 +155,7 @@ class ReportKamAccountOnepager(models.AbstractModel):
                 for account in accounts
             },
             "movements": movements,
-            "format_number": lambda value: format_number(accounts.env, value, 1),
+            "format_pct": lambda value: format_number(accounts.env, value, 1) + "%",
             "today": fields.Date.context_today(self),
             **_layout_values(data),
         }

@@ -26,7 +26,9 @@ class KamReportsPortfolioSummary(models.AbstractModel):
     def _default_period(self):
         """``(date_from, date_to)``: the last 12 months up to today."""
         date_to = fields.Date.context_today(self)
-        date_from = date_to - relativedelta(months=DEFAULT_MONTHS) + relativedelta(days=1)
+        date_from = (
+            date_to - relativedelta(months=DEFAULT_MONTHS) + relativedelta(days=1)
+        )
         return date_from, date_to
 
     @api.model
@@ -193,9 +195,9 @@ class KamReportsPortfolioSummary(models.AbstractModel):
             group["margin"] += row["margin"]
         if key == "quadrant":
             labels = dict(
-                self.env["kam.account"]._fields["quadrant"]._description_selection(
-                    self.env
-                )
+                self.env["kam.account"]
+                ._fields["quadrant"]
+                ._description_selection(self.env)
             )
             order = [*labels, False]
             keys = [k for k in order if k in groups]

@@ -4,7 +4,6 @@ import functools
 import subprocess
 
 from odoo import api, fields, models
-
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 from odoo.addons.kam_management.models.kam_format import format_number
 
@@ -89,9 +88,7 @@ class ReportKamAccountPlan(models.AbstractModel):
             "docs": plans,
             "lang": lang,
             "objectives": {
-                plan.id: plan.objective_ids.filtered(
-                    lambda o: o.kpi in CUSTOMER_KPIS
-                )
+                plan.id: plan.objective_ids.filtered(lambda o: o.kpi in CUSTOMER_KPIS)
                 for plan in plans
             },
             "actions": {

@@ -4,10 +4,9 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from odoo import Command
+from odoo.addons.kam_management.tests.common import KamCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-
-from odoo.addons.kam_management.tests.common import KamCommon
 
 PLAN_REPORT = "kam_reports.action_report_kam_account_plan"
 ONEPAGER_REPORT = "kam_reports.action_report_kam_account_onepager"
@@ -415,7 +414,9 @@ class TestPdfReports(KamCommon):
         self.assertIn("Ingresos", text)
         # Amounts in the Spanish format.
         self.assertIn("24.000,00", text)
-        text = self._render(ONEPAGER_REPORT, self.account, user=self.kam_1, lang="es_ES")
+        text = self._render(
+            ONEPAGER_REPORT, self.account, user=self.kam_1, lang="es_ES"
+        )
         self.assertIn("Potencial de la cuenta", text)
         self.assertIn("Invertir", text)
         text = self._render(SUMMARY_REPORT, self.account, user=self.kam_1, lang="es_ES")

@@ -42,6 +42,11 @@ def wkhtmltopdf_has_patched_qt():
     return b"patched qt" in out
 
 
+def _doc_ids(docids, data):
+    """The records to print: given, or passed in ``data`` for one document."""
+    return docids or (data or {}).get("kam_res_ids") or []
+
+
 def _layout_values(data):
     """How the reports lay out their pages, for this rendering.
 
@@ -78,7 +83,7 @@ class ReportKamAccountPlan(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        plans = self.env["kam.account.plan"].browse(docids)
+        plans = self.env["kam.account.plan"].browse(_doc_ids(docids, data))
         plans.check_access("read")
         lang = _report_lang(self.env)
         plans = plans.with_context(lang=lang)
@@ -120,7 +125,7 @@ class ReportKamAccountOnepager(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        accounts = self.env["kam.account"].browse(docids)
+        accounts = self.env["kam.account"].browse(_doc_ids(docids, data))
         accounts.check_access("read")
         lang = _report_lang(self.env)
         accounts = accounts.with_context(lang=lang)
@@ -169,7 +174,11 @@ class ReportKamPortfolioSummary(models.AbstractModel):
         data = data or {}
         lang = _report_lang(self.env)
         summary = self.env["kam.reports.portfolio.summary"].with_context(lang=lang)
-        accounts = self.env["kam.account"].browse(docids).with_context(lang=lang)
+        accounts = (
+            self.env["kam.account"]
+            .browse(_doc_ids(docids, data))
+            .with_context(lang=lang)
+        )
         accounts.check_access("read")
         default_from, default_to = summary._default_period()
         date_from = fields.Date.to_date(data.get("date_from")) or default_from

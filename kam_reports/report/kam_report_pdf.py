@@ -87,6 +87,8 @@ class ReportKamAccountPlan(models.AbstractModel):
         plans.check_access("read")
         lang = _report_lang(self.env)
         plans = plans.with_context(lang=lang)
+        # The objectives' actuals of all the plans in a few queries.
+        plans.objective_ids.mapped("achieved_pct")
         return {
             "doc_ids": plans.ids,
             "doc_model": "kam.account.plan",
@@ -139,6 +141,8 @@ class ReportKamAccountOnepager(models.AbstractModel):
             known = current_plan.get(plan.account_id.id)
             if not known or (plan.state == "active" and known.state != "active"):
                 current_plan[plan.account_id.id] = plan
+        # The objectives' actuals of all the plans in a few queries.
+        plans.objective_ids.mapped("achieved_pct")
         history = self.env["kam.classification.history"].search(
             [("account_id", "in", accounts.ids)], order="date desc, id desc"
         )

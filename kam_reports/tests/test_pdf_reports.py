@@ -5,6 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from odoo import Command
 from odoo.addons.kam_management.tests.common import KamCommon
+from odoo.addons.kam_reports.report.kam_report_pdf import wkhtmltopdf_has_patched_qt
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -437,3 +438,22 @@ class TestPdfReports(KamCommon):
             self.assertTrue(content.startswith(b"%PDF"))
             pages = len(re.findall(rb"/Type\s*/Page\b", content))
             self.assertGreaterEqual(pages, len(records))
+
+    def test_pdf_layout_with_or_without_patched_qt(self):
+        """Several records: one body with the header in each page, or Odoo's."""
+        accounts = self.account | self.other_account
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.director)
+            ._render_qweb_html(
+                ONEPAGER_REPORT, accounts.ids, data={"report_type": "pdf"}
+            )
+        )
+        text = _text(html)
+        if wkhtmltopdf_has_patched_qt():
+            self.assertEqual(html.count(b'class="header'), len(accounts))
+        else:
+            self.assertEqual(html.count(b"kam-inline-article"), 1)
+            self.assertEqual(html.count(b'class="kam-inline-header"'), len(accounts))
+            self.assertEqual(html.count(b'class="kam-page-break"'), len(accounts) - 1)
+        self.assertEqual(text.count("KAM Test Company"), len(accounts))

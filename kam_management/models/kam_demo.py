@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class KamAccountDemo(models.Model):
@@ -87,6 +88,8 @@ class KamAccountDemo(models.Model):
             "alerts_score",
             "health_score",
         )
+        # NULL (not enough data) stays NULL in the history too.
+        stored = accounts._kam_read_nullable(list(areas))
         vals_list = []
         for index, account in enumerate(accounts.sorted("id")):
             drift = (index % 3 - 1) * 6.0  # worsening, stable, improving
@@ -97,9 +100,24 @@ class KamAccountDemo(models.Model):
                     "month": month,
                 }
                 for fname in areas:
-                    base = account[fname]
+                    base = stored[account.id][fname] or 0.0
                     values[fname] = max(0.0, min(100.0, base - drift * months_ago))
                 vals_list.append(values)
-        self.env["kam.scorecard.snapshot"].create(vals_list)
+        snapshots = self.env["kam.scorecard.snapshot"].create(vals_list)
+        snapshots.flush_recordset()
+        for fname in areas:
+            # The ORM writes a missing float as 0.0: set NULL in SQL.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE kam_scorecard_snapshot SET %s = NULL WHERE id = ANY(%s)",
+                    SQL.identifier(fname),
+                    [
+                        snapshot.id
+                        for snapshot in snapshots
+                        if stored[snapshot.account_id.id][fname] is None
+                    ],
+                )
+            )
+        snapshots.invalidate_recordset()
         engine._compute_scorecards(accounts)
         return True

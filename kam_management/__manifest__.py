@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "uninstall_hook": "uninstall_hook",
-    "depends": ["crm", "sale", "account"],
+    "depends": ["crm", "sale", "account", "web_hierarchy"],
     "external_dependencies": {"python": ["pandas", "numpy"]},
     "data": [
         "security/kam_management_security.xml",
@@ -45,6 +45,7 @@
         "security/kam_alert_security.xml",
         "data/kam_alert_rule_data.xml",
         "views/kam_alert_views.xml",
+        "views/kam_relationship_graph_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -56,6 +57,10 @@
     "assets": {
         "web.assets_backend": [
             "kam_management/static/src/scss/kam_management.scss",
+            "kam_management/static/src/relationship_map/*",
+        ],
+        "web.assets_backend_lazy": [
+            "kam_management/static/src/org_chart/*",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

@@ -9,6 +9,15 @@ import { HierarchyModel } from "@web_hierarchy/hierarchy_model";
  * view only refuses a card dropped on itself.
  */
 export class KamBuyingRoleHierarchyModel extends HierarchyModel {
+    /** The top of the organisation: nobody above, or a manager who left. */
+    get defaultDomain() {
+        return [
+            "|",
+            [this.parentFieldName, "=", false],
+            [`${this.parentFieldName}.active`, "=", false],
+        ];
+    }
+
     validateUpdateParentNode(node, parentNode) {
         if (parentNode.resId === node.resId) {
             return super.validateUpdateParentNode(node, parentNode);

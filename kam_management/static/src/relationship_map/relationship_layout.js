@@ -123,7 +123,6 @@ export function layoutGraph(graph) {
         }
     }
 
-    const deepest = Math.max(0, ...depthOf.values());
     const contactsWidth = nextSlot * SLOT;
     const peopleWidth = people.length * PEOPLE_SLOT;
     const innerWidth = Math.max(contactsWidth, peopleWidth, 3 * SLOT);
@@ -217,15 +216,13 @@ export function layoutGraph(graph) {
             const y1 = source.y - PERSON_SIZE / 2 - 4;
             const y2 = target.y + target.strengthY + 12;
             const bend = (y1 - y2) / 2;
-            // A link that passes levels of contacts on its way up bows aside
-            // rather than run through the cards below its contact.
-            const crossed = depthOf.get(target.id) < deepest;
-            const side = target.x >= source.x ? 1 : -1;
-            const aside = crossed ? side * SLOT * 0.5 : 0;
+            // Ends a little aside of the card's centre, so that it never
+            // runs on top of a reporting line; it passes behind the cards.
+            const end = target.x + 12;
             edges.push({
                 ...edge,
                 key: `${edge.type}-${edge.source}-${edge.target}`,
-                path: `M ${source.x} ${y1} C ${source.x} ${y1 - bend}, ${target.x + aside} ${y2 + bend * 0.6}, ${target.x} ${y2}`,
+                path: `M ${source.x} ${y1} C ${source.x} ${y1 - bend}, ${end} ${y2 + bend}, ${end} ${y2}`,
                 width: 1.2 + 1.5 * (edge.strength || 1),
                 weak: (edge.strength || 0) < (graph.legend?.strong || 3),
             });

@@ -88,9 +88,9 @@ class KamAccount(models.Model):
         attitudes = dict(Role._fields["attitude"]._description_selection(self.env))
         influences = dict(Role._fields["influence"]._description_selection(self.env))
         functions = dict(
-            self.env["kam.team.member"]._fields["function"]._description_selection(
-                self.env
-            )
+            self.env["kam.team.member"]
+            ._fields["function"]
+            ._description_selection(self.env)
         )
         role_ids = set(roles.ids)
         nodes, edges = [], []
@@ -112,7 +112,8 @@ class KamAccount(models.Model):
                     "influence_label": influences.get(role.influence, ""),
                     "strength": role.relationship_strength,
                     "roles": [
-                        {"name": dr.name, "color": dr.color or 0} for dr in role.role_ids
+                        {"name": dr.name, "color": dr.color or 0}
+                        for dr in role.role_ids
                     ],
                     "is_decision_maker": role.is_decision_maker,
                     "is_key_contact": role.is_key_contact,
@@ -200,8 +201,9 @@ class KamAccount(models.Model):
             owned[role.owner_id.id] = owned.get(role.owner_id.id, 0) + 1
         for node in people.values():
             node["owned"] = owned.get(node["res_id"], 0)
-        return sorted(people.values(), key=lambda n: (n["rank"], n["name"], n["res_id"]))
-
+        return sorted(
+            people.values(), key=lambda n: (n["rank"], n["name"], n["res_id"])
+        )
 
 
 class KamAccountPlan(models.Model):

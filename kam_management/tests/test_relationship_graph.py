@@ -188,9 +188,7 @@ class TestRelationshipGraph(KamCommon):
             },
         )
         # No other kind of link: the model records no "influences whom".
-        self.assertEqual(
-            {e["type"] for e in graph["edges"]}, {"reports_to", "owner"}
-        )
+        self.assertEqual({e["type"] for e in graph["edges"]}, {"reports_to", "owner"})
 
     def test_our_people(self):
         graph = self._graph(self.kam_1)
@@ -241,10 +239,7 @@ class TestRelationshipGraph(KamCommon):
         """The number of queries does not grow with the buying centre."""
         small = self._graph_queries()
         partners = self.env["res.partner"].create(
-            [
-                {"name": f"Extra {i}", "parent_id": self.customer.id}
-                for i in range(12)
-            ]
+            [{"name": f"Extra {i}", "parent_id": self.customer.id} for i in range(12)]
         )
         self.env["kam.buying.role"].create(
             [
@@ -322,7 +317,9 @@ class TestRelationshipGraph(KamCommon):
             }
         )
         plan = plan.with_user(self.kam_1)
-        self.assertEqual(plan.action_open_relationship_map()["params"], action["params"])
+        self.assertEqual(
+            plan.action_open_relationship_map()["params"], action["params"]
+        )
         self.assertEqual(plan.action_view_org_chart()["domain"], chart["domain"])
         for model in ("kam.account", "kam.account.plan"):
             arch = self.env[model].with_user(self.kam_1).get_views([(False, "form")])

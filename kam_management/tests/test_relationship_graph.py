@@ -407,6 +407,16 @@ class TestRelationshipGraphBrowser(HttpCase):
             "kam_management_relationship_graph_tour",
             login="admin",
         )
+        ref = self.env.ref
+        # The card dropped on a report was refused; the other one moved.
+        self.assertEqual(
+            ref("kam_management.demo_role_iberia_carmen").reports_to_id,
+            ref("kam_management.demo_role_iberia_alvaro"),
+        )
+        self.assertEqual(
+            ref("kam_management.demo_role_iberia_lucia").reports_to_id,
+            ref("kam_management.demo_role_iberia_diego"),
+        )
 
     def test_drag_over_rpc(self):
         """The call the hierarchy view makes when a card is dropped."""

@@ -83,5 +83,28 @@ registry.category("web_tour.tours").add("kam_management_relationship_graph_tour"
             content: "Her reports appear",
             trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Javier Molina')",
         },
+        {
+            content: "Drag Carmen onto Javier, who reports to her",
+            trigger: ".o_hierarchy_node_container:contains('Carmen Ortega') .o_hierarchy_node",
+            run: "drag_and_drop .o_hierarchy_node_container:contains('Javier Molina') .o_hierarchy_node",
+        },
+        {
+            content: "Refused with the form's message",
+            trigger: ".modal .modal-body:contains('go round in a circle')",
+        },
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer button",
+            run: "click",
+        },
+        {
+            content: "Drag Lucía onto Diego",
+            trigger: ".o_hierarchy_node_container:contains('Lucía Fernández') .o_hierarchy_node",
+            run: "drag_and_drop .o_hierarchy_node_container:contains('Diego Romero') .o_hierarchy_node",
+        },
+        {
+            content: "Diego's team is shown, Lucía in it",
+            trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Sofía Herrera')",
+        },
     ],
 });

@@ -73,7 +73,8 @@ class KamAccount(models.Model):
         rules let them see. A handful of queries whatever the size of the
         buying centre.
 
-        :return: ``{"account", "nodes", "edges", "legend", "summary"}``;
+        :return: ``{"account", "warnings", "nodes", "edges", "legend",
+            "summary"}``;
             nodes are the contacts (``kind`` ``contact``) and our people
             (``kind`` ``user``: the KAM, the account team and the owners of
             the relationships); edges are ``reports_to`` (contact to their
@@ -150,6 +151,8 @@ class KamAccount(models.Model):
         strengths = roles.mapped("relationship_strength")
         return {
             "account": {"id": self.id, "name": self.display_name},
+            # The gaps the account form warns about, one per line.
+            "warnings": (self.coverage_warning or "").splitlines(),
             "nodes": nodes,
             "edges": edges,
             "legend": {

@@ -219,6 +219,12 @@ class TestRelationshipGraph(KamCommon):
                 "average_strength": 3.0,
             },
         )
+        # The coverage gaps of the account form come along.
+        self.assertEqual(
+            self._graph(self.kam_1)["warnings"],
+            self.account.coverage_warning.splitlines(),
+        )
+        self.assertTrue(self._graph(self.kam_1)["warnings"])
         self.dora.relationship_strength = 3
         summary = self._graph(self.kam_1)["summary"]
         self.assertEqual(summary["weak_decision_makers"], 0)

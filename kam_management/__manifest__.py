@@ -13,7 +13,14 @@
     "development_status": "Beta",
     "application": True,
     "uninstall_hook": "uninstall_hook",
-    "depends": ["crm", "sale", "account", "calendar", "survey"],
+    "depends": [
+        "crm",
+        "sale",
+        "account",
+        "calendar",
+        "survey",
+        "web_hierarchy",
+    ],
     "external_dependencies": {"python": ["pandas", "numpy", "scipy"]},
     "data": [
         "security/kam_management_security.xml",
@@ -57,6 +64,7 @@
         "views/kam_assignment_views.xml",
         "views/kam_organisation_menus.xml",
         "views/kam_matrix_dashboard_views.xml",
+        "views/kam_relationship_graph_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
@@ -71,6 +79,10 @@
         "web.assets_backend": [
             "kam_management/static/src/scss/kam_management.scss",
             "kam_management/static/src/matrix_dashboard/*",
+            "kam_management/static/src/relationship_map/*",
+        ],
+        "web.assets_backend_lazy": [
+            "kam_management/static/src/org_chart/*",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

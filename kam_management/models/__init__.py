@@ -28,6 +28,7 @@ from . import (
     kam_position_assessment,
     kam_position_assessment_age,
     kam_position_criterion,
+    kam_relationship_graph,
     kam_scorecard,
     kam_team_member,
     kam_time_category,

@@ -176,6 +176,6 @@ class KamAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id}
         action["display_name"] = self.env._(
-            "Relationship Map of %(account)s", account=self.display_name
+            "Buying Centre of %(account)s", account=self.display_name
         )
         return action

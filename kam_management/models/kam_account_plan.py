@@ -678,7 +678,7 @@ class KamAccountPlan(models.Model):
         }
 
     def action_view_buying_centre(self):
-        """The relationship map of the plan's account."""
+        """The buying centre of the plan's account."""
         self.ensure_one()
         return self.account_id.action_view_buying_centre()
 

@@ -123,8 +123,8 @@ registry.category("web_tour.tours").add("kam_management_first_use_tour", {
             trigger: ".o_form_view div[name=role_ids]:contains('Gatekeeper')",
         },
         {
-            content: "Back to the relationship map",
-            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Relationship Map')",
+            content: "Back to the buying centre",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Buying Centre')",
             run: "click",
         },
         {

@@ -1,0 +1,110 @@
+import { registry } from "@web/core/registry";
+
+const MAP = ".o_kam_rmap_svg";
+
+registry.category("web_tour.tours").add("kam_management_relationship_graph_tour", {
+    steps: () => [
+        {
+            content: "The key account opens its relationship map",
+            trigger: ".o_form_view .o-form-buttonbox button[name=action_open_relationship_map]",
+            run: "click",
+        },
+        {
+            content: "The customer's people are drawn, with the reporting lines",
+            trigger: `${MAP} .o_kam_rmap_contact[data-name='Carmen Ortega']`,
+            run() {
+                const contacts = document.querySelectorAll(`${MAP} .o_kam_rmap_contact`);
+                const shown = document.querySelector(".o_kam_rmap_card_contacts .o_kam_rmap_card_value");
+                if (contacts.length < 8 || String(contacts.length) !== shown.textContent.trim()) {
+                    throw new Error(`${contacts.length} contacts drawn, ${shown.textContent} counted`);
+                }
+                for (const type of ["reports_to", "owner"]) {
+                    if (!document.querySelector(`${MAP} .o_kam_rmap_edge_${type}`)) {
+                        throw new Error(`No ${type} link on the map`);
+                    }
+                }
+            },
+        },
+        {
+            content: "Our people are on the map too",
+            trigger: `${MAP} .o_kam_rmap_person[data-name='Marc Demo']`,
+        },
+        {
+            content: "The decision maker without a strong relationship wears the red ring",
+            trigger: `${MAP} .o_kam_rmap_weak_dm[data-name='Álvaro Castillo'] .o_kam_rmap_alert_ring`,
+            run() {
+                const weak = document.querySelectorAll(`${MAP} .o_kam_rmap_weak_dm`);
+                if (weak.length !== 1) {
+                    throw new Error(`${weak.length} decision makers highlighted instead of 1`);
+                }
+            },
+        },
+        {
+            content: "The well covered decision maker does not",
+            trigger: `${MAP} .o_kam_rmap_dm[data-name='Carmen Ortega']:not(.o_kam_rmap_weak_dm)`,
+        },
+        {
+            content: "The legend explains the ring",
+            trigger: ".o_kam_rmap_legend .o_kam_rmap_legend_weak_dm:contains('without a strong relationship')",
+        },
+        {
+            content: "Click the general manager",
+            trigger: `${MAP} .o_kam_rmap_contact[data-name='Álvaro Castillo']`,
+            run: "click",
+        },
+        {
+            content: "His buying role opens",
+            trigger: ".o_form_view .o_breadcrumb:contains('Álvaro Castillo')",
+        },
+        {
+            content: "Back to the map",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Relationship Map')",
+            run: "click",
+        },
+        {
+            content: "Open the org chart",
+            trigger: ".o_kam_rmap_org_chart",
+            run: "click",
+        },
+        {
+            content: "The org chart starts at the top of the organisation",
+            trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Álvaro Castillo') .o_kam_org_weak_dm",
+        },
+        {
+            content: "With his direct reports",
+            trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Carmen Ortega') .o_kam_attitude_supporter",
+        },
+        {
+            content: "Unfold Carmen's team",
+            trigger: ".o_hierarchy_node_container:contains('Carmen Ortega') button[name=hierarchy_search_subsidiaries]",
+            run: "click",
+        },
+        {
+            content: "Her reports appear",
+            trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Javier Molina')",
+        },
+        {
+            content: "Drag Carmen onto Javier, who reports to her",
+            trigger: ".o_hierarchy_node_container:contains('Carmen Ortega') .o_hierarchy_node",
+            run: "drag_and_drop .o_hierarchy_node_container:contains('Javier Molina') .o_hierarchy_node",
+        },
+        {
+            content: "Refused with the form's message",
+            trigger: ".modal .modal-body:contains('go round in a circle')",
+        },
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer button",
+            run: "click",
+        },
+        {
+            content: "Drag Lucía onto Diego",
+            trigger: ".o_hierarchy_node_container:contains('Lucía Fernández') .o_hierarchy_node",
+            run: "drag_and_drop .o_hierarchy_node_container:contains('Diego Romero') .o_hierarchy_node",
+        },
+        {
+            content: "Diego's team is shown, Lucía in it",
+            trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Sofía Herrera')",
+        },
+    ],
+});

@@ -8,7 +8,7 @@ that upgraded accounts keep showing their classification, then the columns no
 field uses any more are dropped.
 """
 
-from odoo.tools import sql
+from odoo.tools import SQL, sql
 
 
 def migrate(cr, version):
@@ -23,4 +23,6 @@ def migrate(cr, version):
     )
     for column in ("last_run_id", "classified_on", "recency_days"):
         if sql.column_exists(cr, "kam_account", column):
-            cr.execute(f'ALTER TABLE kam_account DROP COLUMN "{column}"')
+            cr.execute(
+                SQL("ALTER TABLE kam_account DROP COLUMN %s", SQL.identifier(column))
+            )

@@ -1,0 +1,1 @@
+from . import test_portfolio_mailing, test_portfolio_xlsx

@@ -146,15 +146,14 @@ class KamPortfolioXlsx(models.AbstractModel):
         }
 
     def _sheet_names(self):
-        _ = self.env._
         return {
-            "summary": _("Summary"),
-            "pareto": _("Pareto"),
-            "matrix": _("Matrix"),
-            "accounts": _("Accounts"),
-            "plans": _("Plans and Objectives"),
-            "opportunities": _("Opportunities"),
-            "kams": _("KAM Portfolio"),
+            "summary": self.env._("Summary"),
+            "pareto": self.env._("Pareto"),
+            "matrix": self.env._("Matrix"),
+            "accounts": self.env._("Accounts"),
+            "plans": self.env._("Plans and Objectives"),
+            "opportunities": self.env._("Opportunities"),
+            "kams": self.env._("KAM Portfolio"),
         }
 
     def _write_workbook(self, workbook, portfolio):
@@ -211,7 +210,6 @@ class KamPortfolioXlsx(models.AbstractModel):
     # Summary
     # ------------------------------------------------------------------
     def _write_summary(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         keys = portfolio["key_accounts"]
         customers = portfolio["customers"]
         total_revenue = sum(c["revenue"] for c in customers)
@@ -220,19 +218,19 @@ class KamPortfolioXlsx(models.AbstractModel):
         accounts_first, accounts_last = 4, 3 + len(keys)
         sheet.ws.set_column(0, 0, 34)
         sheet.ws.set_column(1, 5, 16)
-        self._table_header(sheet, [_("Figure"), _("Value")], formats)
+        self._table_header(sheet, [self.env._("Figure"), self.env._("Value")], formats)
         sheet.write_row(
             [
-                (_("Customers invoiced"), formats["text"]),
+                (self.env._("Customers invoiced"), formats["text"]),
                 (len(customers), formats["int"]),
             ]
         )
         sheet.write_row(
-            [(_("Key accounts"), formats["text"]), (len(keys), formats["int"])]
+            [(self.env._("Key accounts"), formats["text"]), (len(keys), formats["int"])]
         )
         revenue_row = sheet.write_row(
             [
-                (_("Revenue of the customers"), formats["text"]),
+                (self.env._("Revenue of the customers"), formats["text"]),
                 (
                     (
                         "=SUM({})".format(
@@ -248,7 +246,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         )
         key_row = sheet.write_row(
             [
-                (_("Revenue of the key accounts"), formats["text"]),
+                (self.env._("Revenue of the key accounts"), formats["text"]),
                 (
                     (
                         "=SUM({})".format(
@@ -266,10 +264,12 @@ class KamPortfolioXlsx(models.AbstractModel):
         )
         sheet.write_row(
             [
-                (_("Key accounts' share of revenue"), formats["text"]),
+                (self.env._("Key accounts' share of revenue"), formats["text"]),
                 (
                     (
-                        f"=IF(B{revenue_row + 1}=0,0,B{key_row + 1}/B{revenue_row + 1})",
+                        "=IF(B{t}=0,0,B{k}/B{t})".format(
+                            t=revenue_row + 1, k=key_row + 1
+                        ),
                         key_revenue / total_revenue if total_revenue else 0.0,
                     ),
                     formats["pct"],
@@ -281,7 +281,6 @@ class KamPortfolioXlsx(models.AbstractModel):
         self._write_summary_movements(sheet, portfolio, formats)
 
     def _write_summary_groups(self, sheet, portfolio, formats):
-        _ = self.env._
         keys = portfolio["key_accounts"]
         quadrant_labels = {
             k["quadrant"]: k["quadrant_label"] for k in keys if k["quadrant"]
@@ -292,21 +291,21 @@ class KamPortfolioXlsx(models.AbstractModel):
         ]
         unplaced = [k for k in keys if not k["quadrant"]]
         if unplaced:
-            by_quadrant.append((_("No quadrant"), unplaced))
+            by_quadrant.append((self.env._("No quadrant"), unplaced))
         by_kam = {}
         for key in keys:
-            by_kam.setdefault(key["kam"] or _("No KAM"), []).append(key)
+            by_kam.setdefault(key["kam"] or self.env._("No KAM"), []).append(key)
         for title, groups in (
-            (_("Quadrant"), by_quadrant),
-            (_("KAM"), sorted(by_kam.items())),
+            (self.env._("Quadrant"), by_quadrant),
+            (self.env._("KAM"), sorted(by_kam.items())),
         ):
             sheet.write_row(
                 [
                     (title, formats["header"]),
-                    (_("Key accounts"), formats["header"]),
-                    (_("Revenue"), formats["header"]),
-                    (_("Margin"), formats["header"]),
-                    (_("Share of revenue"), formats["header"]),
+                    (self.env._("Key accounts"), formats["header"]),
+                    (self.env._("Revenue"), formats["header"]),
+                    (self.env._("Margin"), formats["header"]),
+                    (self.env._("Share of revenue"), formats["header"]),
                 ]
             )
             first = sheet.row
@@ -332,7 +331,7 @@ class KamPortfolioXlsx(models.AbstractModel):
                 )
             sheet.write_row(
                 [
-                    (_("Total"), formats["total"]),
+                    (self.env._("Total"), formats["total"]),
                     self._sum(sheet, 1, first, last, len(keys), formats["total_int"]),
                     self._sum(
                         sheet, 2, first, last, total_revenue, formats["total_money"]
@@ -351,18 +350,19 @@ class KamPortfolioXlsx(models.AbstractModel):
             sheet.skip()
 
     def _write_summary_movements(self, sheet, portfolio, formats):
-        _ = self.env._
-        sheet.write_row([(_("Key account movements in the period"), formats["title"])])
+        sheet.write_row(
+            [(self.env._("Key account movements in the period"), formats["title"])]
+        )
         sheet.write_row(
             [
                 (h, formats["header"])
                 for h in (
-                    _("Key account"),
-                    _("Last change"),
-                    _("Class before"),
-                    _("Class after"),
-                    _("Quadrant before"),
-                    _("Quadrant after"),
+                    self.env._("Key account"),
+                    self.env._("Last change"),
+                    self.env._("Class before"),
+                    self.env._("Class after"),
+                    self.env._("Quadrant before"),
+                    self.env._("Quadrant after"),
                 )
             ]
         )
@@ -378,14 +378,18 @@ class KamPortfolioXlsx(models.AbstractModel):
                 ]
             )
         if not portfolio["movements"]:
-            sheet.write_row([(_("No movement in the period."), formats["subtitle"])])
+            sheet.write_row(
+                [(self.env._("No movement in the period."), formats["subtitle"])]
+            )
         sheet.skip()
-        sheet.write_row([(_("Class changes of all the customers"), formats["title"])])
+        sheet.write_row(
+            [(self.env._("Class changes of all the customers"), formats["title"])]
+        )
         sheet.write_row(
             [
-                (_("Class before"), formats["header"]),
-                (_("Class after"), formats["header"]),
-                (_("Changes"), formats["header"]),
+                (self.env._("Class before"), formats["header"]),
+                (self.env._("Class after"), formats["header"]),
+                (self.env._("Changes"), formats["header"]),
             ]
         )
         moves = portfolio["class_moves"]
@@ -401,7 +405,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         if moves:
             sheet.write_row(
                 [
-                    (_("Total"), formats["total"]),
+                    (self.env._("Total"), formats["total"]),
                     None,
                     self._sum(
                         sheet,
@@ -414,24 +418,25 @@ class KamPortfolioXlsx(models.AbstractModel):
                 ]
             )
         else:
-            sheet.write_row([(_("No movement in the period."), formats["subtitle"])])
+            sheet.write_row(
+                [(self.env._("No movement in the period."), formats["subtitle"])]
+            )
 
     # ------------------------------------------------------------------
     # Pareto
     # ------------------------------------------------------------------
     def _write_pareto(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         customers = portfolio["customers"]
         threshold = portfolio["pareto_a"] / 100.0
         headers = [
-            _("Rank"),
-            _("Customer"),
-            _("Class"),
-            _("Revenue"),
-            _("Share"),
-            _("Cumulative share"),
-            _("Margin"),
-            _("Invoices"),
+            self.env._("Rank"),
+            self.env._("Customer"),
+            self.env._("Class"),
+            self.env._("Revenue"),
+            self.env._("Share"),
+            self.env._("Cumulative share"),
+            self.env._("Margin"),
+            self.env._("Invoices"),
         ]
         helper_col = len(headers) + 1
         header_row = self._table_header(
@@ -440,7 +445,9 @@ class KamPortfolioXlsx(models.AbstractModel):
         sheet.ws.write_string(
             header_row,
             helper_col,
-            _("Class A line (%(threshold)s%%)", threshold=portfolio["pareto_a"]),
+            self.env._(
+                "Class A line (%(threshold)s%%)", threshold=portfolio["pareto_a"]
+            ),
             formats["header"],
         )
         sheet.ws.set_column(helper_col, helper_col, 14)
@@ -466,7 +473,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         sheet.write_row(
             [
                 None,
-                (_("Total"), formats["total"]),
+                (self.env._("Total"), formats["total"]),
                 None,
                 self._sum(
                     sheet,
@@ -507,11 +514,10 @@ class KamPortfolioXlsx(models.AbstractModel):
         self._pareto_chart(sheet, first, min(last, first + PARETO_CHART_POINTS - 1))
 
     def _pareto_chart(self, sheet, first, last):
-        _ = self.env._
         columns = sheet.workbook.add_chart({"type": "column"})
         columns.add_series(
             {
-                "name": _("Revenue"),
+                "name": self.env._("Revenue"),
                 "categories": [sheet.name, first, 1, last, 1],
                 "values": [sheet.name, first, 3, last, 3],
                 "fill": {"color": "#4F81BD"},
@@ -521,7 +527,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         line = sheet.workbook.add_chart({"type": "line"})
         line.add_series(
             {
-                "name": _("Cumulative share"),
+                "name": self.env._("Cumulative share"),
                 "categories": [sheet.name, first, 1, last, 1],
                 "values": [sheet.name, first, 5, last, 5],
                 "y2_axis": True,
@@ -540,14 +546,16 @@ class KamPortfolioXlsx(models.AbstractModel):
         columns.combine(line)
         columns.set_title(
             {
-                "name": _(
+                "name": self.env._(
                     "Pareto: the %(count)s largest customers", count=last - first + 1
                 )
             }
         )
-        columns.set_x_axis({"name": _("Customer"), "num_font": {"rotation": -45}})
-        columns.set_y_axis({"name": _("Revenue")})
-        line.set_y2_axis({"name": _("Cumulative share"), "min": 0, "max": 1})
+        columns.set_x_axis(
+            {"name": self.env._("Customer"), "num_font": {"rotation": -45}}
+        )
+        columns.set_y_axis({"name": self.env._("Revenue")})
+        line.set_y2_axis({"name": self.env._("Cumulative share"), "min": 0, "max": 1})
         columns.set_legend({"position": "bottom"})
         columns.set_size({"width": 900, "height": 420})
         sheet.ws.insert_chart(0, 11, columns)
@@ -556,18 +564,17 @@ class KamPortfolioXlsx(models.AbstractModel):
     # Matrix
     # ------------------------------------------------------------------
     def _write_matrix(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         order = {q: i for i, q in enumerate(QUADRANT_ORDER)}
         keys = sorted(
             portfolio["key_accounts"],
             key=lambda k: (order.get(k["quadrant"], 9), -(k["potential_score"] or 0)),
         )
         headers = [
-            _("Key account"),
-            _("KAM"),
-            _("Potential"),
-            _("Position"),
-            _("Quadrant"),
+            self.env._("Key account"),
+            self.env._("KAM"),
+            self.env._("Potential"),
+            self.env._("Position"),
+            self.env._("Quadrant"),
         ]
         header_row = self._table_header(
             sheet, headers, formats, widths=[38, 22, 10, 10, 20]
@@ -576,11 +583,15 @@ class KamPortfolioXlsx(models.AbstractModel):
         position = portfolio["position_threshold"]
         # Helper table (G:I): the two threshold lines as points.
         side = [
-            (_("Threshold line"), _("Position"), _("Potential")),
-            (_("High potential from"), 0.0, potential),
-            (_("High potential from"), 100.0, potential),
-            (_("Strong position from"), position, 0.0),
-            (_("Strong position from"), position, 100.0),
+            (
+                self.env._("Threshold line"),
+                self.env._("Position"),
+                self.env._("Potential"),
+            ),
+            (self.env._("High potential from"), 0.0, potential),
+            (self.env._("High potential from"), 100.0, potential),
+            (self.env._("Strong position from"), position, 0.0),
+            (self.env._("Strong position from"), position, 100.0),
         ]
         sheet.ws.write_row(header_row, 6, side[0], formats["header"])
         sheet.ws.set_column(6, 6, 22)
@@ -611,7 +622,6 @@ class KamPortfolioXlsx(models.AbstractModel):
         self._matrix_chart(sheet, keys, first, header_row, formats)
 
     def _matrix_chart(self, sheet, keys, first, header_row, formats):
-        _ = self.env._
         chart = sheet.workbook.add_chart({"type": "scatter"})
         for quadrant in QUADRANT_ORDER:
             rows = [
@@ -635,8 +645,8 @@ class KamPortfolioXlsx(models.AbstractModel):
                 }
             )
         for offset, name in (
-            (0, _("High potential from")),
-            (2, _("Strong position from")),
+            (0, self.env._("High potential from")),
+            (2, self.env._("Strong position from")),
         ):
             start = header_row + 1 + offset
             chart.add_series(
@@ -648,9 +658,13 @@ class KamPortfolioXlsx(models.AbstractModel):
                     "line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1.25},
                 }
             )
-        chart.set_title({"name": _("Account analysis matrix")})
-        chart.set_x_axis({"name": _("Supplier position"), "min": 0, "max": 100})
-        chart.set_y_axis({"name": _("Account potential"), "min": 0, "max": 100})
+        chart.set_title({"name": self.env._("Account analysis matrix")})
+        chart.set_x_axis(
+            {"name": self.env._("Supplier position"), "min": 0, "max": 100}
+        )
+        chart.set_y_axis(
+            {"name": self.env._("Account potential"), "min": 0, "max": 100}
+        )
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 640, "height": 520})
         sheet.ws.insert_chart(header_row + 7, 6, chart)
@@ -659,55 +673,74 @@ class KamPortfolioXlsx(models.AbstractModel):
     # Accounts
     # ------------------------------------------------------------------
     def _write_accounts(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         keys = portfolio["key_accounts"]
         columns = [
-            (_("Key account"), 36, lambda k: (k["name"], "text")),
-            (_("KAM"), 20, lambda k: (k["kam"], "text")),
-            (_("Account team"), 26, lambda k: (k["team"], "wrap")),
-            (_("Tier"), 12, lambda k: (k["tier_label"], "text")),
-            (_("Class"), 7, lambda k: ((k["pareto_class"] or "").upper(), "text")),
-            (_("Revenue"), 16, lambda k: (k["revenue"], "money")),
-            (_("Margin"), 16, lambda k: (k["margin"], "money")),
-            (_("R"), 5, lambda k: (k["rfm_recency"] or None, "int")),
-            (_("F"), 5, lambda k: (k["rfm_frequency"] or None, "int")),
-            (_("M"), 5, lambda k: (k["rfm_monetary"] or None, "int")),
-            (_("RFM segment"), 18, lambda k: (k["rfm_segment_label"], "text")),
-            (_("Potential"), 10, lambda k: (k["potential_score"], "score")),
-            (_("Volume"), 9, lambda k: (k["volume_score"], "score")),
-            (_("Growth"), 9, lambda k: (k["growth_score"], "score")),
-            (_("Share of wallet"), 9, lambda k: (k["share_of_wallet_score"], "score")),
-            (_("Profitability"), 9, lambda k: (k["profitability_score"], "score")),
-            (_("Objectives fit"), 9, lambda k: (k["objectives_fit_score"], "score")),
+            (self.env._("Key account"), 36, lambda k: (k["name"], "text")),
+            (self.env._("KAM"), 20, lambda k: (k["kam"], "text")),
+            (self.env._("Account team"), 26, lambda k: (k["team"], "wrap")),
+            (self.env._("Tier"), 12, lambda k: (k["tier_label"], "text")),
             (
-                _("Position"),
+                self.env._("Class"),
+                7,
+                lambda k: ((k["pareto_class"] or "").upper(), "text"),
+            ),
+            (self.env._("Revenue"), 16, lambda k: (k["revenue"], "money")),
+            (self.env._("Margin"), 16, lambda k: (k["margin"], "money")),
+            (self.env._("R"), 5, lambda k: (k["rfm_recency"] or None, "int")),
+            (self.env._("F"), 5, lambda k: (k["rfm_frequency"] or None, "int")),
+            (self.env._("M"), 5, lambda k: (k["rfm_monetary"] or None, "int")),
+            (self.env._("RFM segment"), 18, lambda k: (k["rfm_segment_label"], "text")),
+            (self.env._("Potential"), 10, lambda k: (k["potential_score"], "score")),
+            (self.env._("Volume"), 9, lambda k: (k["volume_score"], "score")),
+            (self.env._("Growth"), 9, lambda k: (k["growth_score"], "score")),
+            (
+                self.env._("Share of wallet"),
+                9,
+                lambda k: (k["share_of_wallet_score"], "score"),
+            ),
+            (
+                self.env._("Profitability"),
+                9,
+                lambda k: (k["profitability_score"], "score"),
+            ),
+            (
+                self.env._("Objectives fit"),
+                9,
+                lambda k: (k["objectives_fit_score"], "score"),
+            ),
+            (
+                self.env._("Position"),
                 10,
                 lambda k: (k["position_score"] if k["has_position"] else None, "score"),
             ),
-            (_("Quadrant"), 18, lambda k: (k["quadrant_label"], "text")),
+            (self.env._("Quadrant"), 18, lambda k: (k["quadrant_label"], "text")),
             (
-                _("Health"),
+                self.env._("Health"),
                 9,
                 lambda k: (k["health_score"] if k["scorecard_date"] else None, "score"),
             ),
             *(
                 (label, 9, self._area_getter(area))
                 for area, label in (
-                    ("sales", _("Sales")),
-                    ("opportunities", _("Opportunities")),
-                    ("relationships", _("Relationships")),
-                    ("satisfaction", _("Satisfaction")),
-                    ("alerts", _("Alerts")),
+                    ("sales", self.env._("Sales")),
+                    ("opportunities", self.env._("Opportunities")),
+                    ("relationships", self.env._("Relationships")),
+                    ("satisfaction", self.env._("Satisfaction")),
+                    ("alerts", self.env._("Alerts")),
                 )
             ),
-            (_("Account plan"), 26, lambda k: ((k["plan"] or {}).get("name"), "text")),
             (
-                _("Plan status"),
+                self.env._("Account plan"),
+                26,
+                lambda k: ((k["plan"] or {}).get("name"), "text"),
+            ),
+            (
+                self.env._("Plan status"),
                 12,
                 lambda k: ((k["plan"] or {}).get("state_label"), "text"),
             ),
             (
-                _("Objectives achieved"),
+                self.env._("Objectives achieved"),
                 11,
                 lambda k: (
                     None
@@ -716,8 +749,12 @@ class KamPortfolioXlsx(models.AbstractModel):
                     "pct",
                 ),
             ),
-            (_("Coverage warnings"), 40, lambda k: (k["coverage_warning"], "wrap")),
-            (_("Open alerts"), 8, lambda k: (k["open_alert_count"], "int")),
+            (
+                self.env._("Coverage warnings"),
+                40,
+                lambda k: (k["coverage_warning"], "wrap"),
+            ),
+            (self.env._("Open alerts"), 8, lambda k: (k["open_alert_count"], "int")),
         ]
         header_row = self._table_header(
             sheet, [c[0] for c in columns], formats, widths=[c[1] for c in columns]
@@ -734,7 +771,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         if keys:
             sheet.write_row(
                 [
-                    (_("Total"), formats["total"]),
+                    (self.env._("Total"), formats["total"]),
                     None,
                     None,
                     None,
@@ -769,7 +806,7 @@ class KamPortfolioXlsx(models.AbstractModel):
             sheet.ws.autofilter(header_row, 0, last, len(columns) - 1)
         else:
             sheet.write_row(
-                [(_("No key account in the selection."), formats["nodata"])]
+                [(self.env._("No key account in the selection."), formats["nodata"])]
             )
 
     @staticmethod
@@ -786,21 +823,20 @@ class KamPortfolioXlsx(models.AbstractModel):
     # Plans and objectives
     # ------------------------------------------------------------------
     def _write_plans(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         headers = [
-            _("Key account"),
-            _("Account plan"),
-            _("KAM"),
-            _("Status"),
-            _("Start"),
-            _("End"),
-            _("Open actions"),
-            _("Objective"),
-            _("KPI"),
-            _("Unit"),
-            _("Target"),
-            _("Actual"),
-            _("Achieved"),
+            self.env._("Key account"),
+            self.env._("Account plan"),
+            self.env._("KAM"),
+            self.env._("Status"),
+            self.env._("Start"),
+            self.env._("End"),
+            self.env._("Open actions"),
+            self.env._("Objective"),
+            self.env._("KPI"),
+            self.env._("Unit"),
+            self.env._("Target"),
+            self.env._("Actual"),
+            self.env._("Achieved"),
         ]
         header_row = self._table_header(
             sheet,
@@ -835,23 +871,24 @@ class KamPortfolioXlsx(models.AbstractModel):
         if rows:
             sheet.ws.autofilter(header_row, 0, header_row + len(rows), len(headers) - 1)
         else:
-            sheet.write_row([(_("No account plan in the period."), formats["nodata"])])
+            sheet.write_row(
+                [(self.env._("No account plan in the period."), formats["nodata"])]
+            )
 
     # ------------------------------------------------------------------
     # Opportunities
     # ------------------------------------------------------------------
     def _write_opportunities(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         keys = portfolio["key_accounts"]
         headers = [
-            _("Key account"),
-            _("KAM"),
-            _("Open pipeline"),
-            _("Won value"),
-            _("Won opportunities"),
-            _("Win rate"),
-            _("Revenue objective"),
-            _("Won vs objective"),
+            self.env._("Key account"),
+            self.env._("KAM"),
+            self.env._("Open pipeline"),
+            self.env._("Won value"),
+            self.env._("Won opportunities"),
+            self.env._("Win rate"),
+            self.env._("Revenue objective"),
+            self.env._("Won vs objective"),
         ]
         header_row = self._table_header(
             sheet, headers, formats, widths=[36, 20, 16, 16, 10, 9, 16, 11]
@@ -881,7 +918,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         last = sheet.row - 1
         if not keys:
             sheet.write_row(
-                [(_("No key account in the selection."), formats["nodata"])]
+                [(self.env._("No key account in the selection."), formats["nodata"])]
             )
             return
         total_row = sheet.row + 1
@@ -889,7 +926,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         target = sum((k["plan"] or {}).get("revenue_target") or 0.0 for k in keys)
         sheet.write_row(
             [
-                (_("Total"), formats["total"]),
+                (self.env._("Total"), formats["total"]),
                 None,
                 self._sum(
                     sheet,
@@ -925,27 +962,26 @@ class KamPortfolioXlsx(models.AbstractModel):
     # KAM portfolio
     # ------------------------------------------------------------------
     def _write_kams(self, sheet, portfolio, formats, sheets):
-        _ = self.env._
         keys = portfolio["key_accounts"]
         maximum = portfolio["max_accounts_per_kam"]
         headers = [
-            _("KAM"),
-            _("Key accounts"),
-            _("Recommended maximum"),
-            _("Above the maximum"),
-            _("Revenue"),
-            _("Margin"),
-            _("Share of revenue"),
+            self.env._("KAM"),
+            self.env._("Key accounts"),
+            self.env._("Recommended maximum"),
+            self.env._("Above the maximum"),
+            self.env._("Revenue"),
+            self.env._("Margin"),
+            self.env._("Share of revenue"),
         ]
         header_row = self._table_header(
             sheet, headers, formats, widths=[26, 10, 12, 10, 16, 16, 10]
         )
         by_kam = {}
         for key in keys:
-            by_kam.setdefault(key["kam"] or _("No KAM"), []).append(key)
+            by_kam.setdefault(key["kam"] or self.env._("No KAM"), []).append(key)
         if not by_kam:
             sheet.write_row(
-                [(_("No key account in the selection."), formats["nodata"])]
+                [(self.env._("No key account in the selection."), formats["nodata"])]
             )
             return
         first = sheet.row
@@ -977,7 +1013,7 @@ class KamPortfolioXlsx(models.AbstractModel):
             )
         sheet.write_row(
             [
-                (_("Total"), formats["total"]),
+                (self.env._("Total"), formats["total"]),
                 self._sum(sheet, 1, first, last, len(keys), formats["total_int"]),
                 None,
                 self._sum(

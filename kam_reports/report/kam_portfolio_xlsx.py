@@ -511,9 +511,14 @@ class KamPortfolioXlsx(models.AbstractModel):
             ]
         )
         sheet.ws.autofilter(header_row, 0, last, len(headers) - 1)
-        self._pareto_chart(sheet, first, min(last, first + PARETO_CHART_POINTS - 1))
+        self._pareto_chart(
+            sheet,
+            first,
+            min(last, first + PARETO_CHART_POINTS - 1),
+            portfolio["pareto_a"],
+        )
 
-    def _pareto_chart(self, sheet, first, last):
+    def _pareto_chart(self, sheet, first, last, threshold_pct):
         columns = sheet.workbook.add_chart({"type": "column"})
         columns.add_series(
             {
@@ -536,7 +541,9 @@ class KamPortfolioXlsx(models.AbstractModel):
         )
         line.add_series(
             {
-                "name": [sheet.name, first - 1, 9],
+                "name": self.env._(
+                    "Class A line (%(threshold)s%%)", threshold=threshold_pct
+                ),
                 "categories": [sheet.name, first, 1, last, 1],
                 "values": [sheet.name, first, 9, last, 9],
                 "y2_axis": True,
@@ -686,9 +693,9 @@ class KamPortfolioXlsx(models.AbstractModel):
             ),
             (self.env._("Revenue"), 16, lambda k: (k["revenue"], "money")),
             (self.env._("Margin"), 16, lambda k: (k["margin"], "money")),
-            (self.env._("R"), 5, lambda k: (k["rfm_recency"] or None, "int")),
-            (self.env._("F"), 5, lambda k: (k["rfm_frequency"] or None, "int")),
-            (self.env._("M"), 5, lambda k: (k["rfm_monetary"] or None, "int")),
+            ("R", 5, lambda k: (k["rfm_recency"] or None, "int")),
+            ("F", 5, lambda k: (k["rfm_frequency"] or None, "int")),
+            ("M", 5, lambda k: (k["rfm_monetary"] or None, "int")),
             (self.env._("RFM segment"), 18, lambda k: (k["rfm_segment_label"], "text")),
             (self.env._("Potential"), 10, lambda k: (k["potential_score"], "score")),
             (self.env._("Volume"), 9, lambda k: (k["volume_score"], "score")),

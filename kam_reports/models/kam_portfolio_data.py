@@ -9,6 +9,7 @@ stored results of the classification and the scorecard are read as the
 screens show them.
 """
 
+import pandas as pd
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.addons.kam_management.kam_scoring import pareto_classes
@@ -159,9 +160,10 @@ class KamPortfolioData(models.AbstractModel):
     def _customer_figures(self, company, domain, date_from, date_to):
         """Revenue, margin and Pareto class of every customer of the accounts.
 
-        Returns a list of dicts sorted by rank (1 first): ``account_id``,
-        ``name``, ``revenue``, ``margin``, ``invoice_count``, ``share``,
-        ``cumulative``, ``rank``, ``pareto_class`` (shares in percent).
+        Returns a DataFrame sorted by rank (1 first) with the columns
+        ``account_id``, ``name``, ``revenue``, ``margin``, ``invoice_count``,
+        ``share``, ``cumulative``, ``rank``, ``pareto_class`` (shares in
+        percent): columns of numbers, not one Python object per cell.
         """
         Account = self.env["kam.account"]
         query = Account._search(domain)
@@ -205,28 +207,23 @@ class KamPortfolioData(models.AbstractModel):
                 end=date_to,
             )
         )
-        rows = self.env.cr.fetchall()
-        if not rows:
-            return []
-        import pandas as pd  # noqa: PLC0415 (a dependency of kam_management)
-
-        frame = pd.DataFrame(
-            rows, columns=["account_id", "name", "revenue", "margin", "invoice_count"]
-        ).set_index("account_id")
+        columns = ["account_id", "name", "revenue", "margin", "invoice_count"]
+        frame = pd.DataFrame(self.env.cr.fetchall(), columns=columns)
         frame["revenue"] = frame["revenue"].astype(float)
         frame["margin"] = frame["margin"].astype(float)
+        frame["invoice_count"] = frame["invoice_count"].astype(int)
+        frame = frame.set_index("account_id")
         ranks = pareto_classes(
             frame["revenue"], a=company.kam_pareto_a, b=company.kam_pareto_b
         )
         frame = frame.join(ranks).sort_values("pareto_rank")
-        frame = frame.reset_index().rename(
+        return frame.reset_index().rename(
             columns={
                 "revenue_share": "share",
                 "cumulative_share": "cumulative",
                 "pareto_rank": "rank",
             }
         )
-        return frame.to_dict("records")
 
     # ------------------------------------------------------------------
     # Key accounts
@@ -236,7 +233,16 @@ class KamPortfolioData(models.AbstractModel):
         """One dict per key account with its stored results and period figures."""
         if not keys:
             return []
-        figures = {row["account_id"]: row for row in customers}
+        keyed = customers.set_index("account_id").reindex(keys.ids)
+        figures = {
+            account_id: {"revenue": revenue, "margin": margin}
+            for account_id, revenue, margin in zip(
+                keys.ids,
+                keyed["revenue"].fillna(0.0).tolist(),
+                keyed["margin"].fillna(0.0).tolist(),
+                strict=True,
+            )
+        }
         values = keys.read(list(ACCOUNT_FIELDS))
         members = self.env["kam.team.member"].search_read(
             [("account_id", "in", keys.ids)], ["account_id", "user_id"]

@@ -160,7 +160,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         formats = self._formats(workbook, portfolio["currency"])
         names = self._sheet_names()
         sheets = {key: _Sheet(workbook, name) for key, name in names.items()}
-        has_data = bool(portfolio["customers"])
+        has_data = not portfolio["customers"].empty
         for key, sheet in sheets.items():
             self._write_title(sheet, key, portfolio, formats)
             if not has_data:
@@ -212,7 +212,7 @@ class KamPortfolioXlsx(models.AbstractModel):
     def _write_summary(self, sheet, portfolio, formats, sheets):
         keys = portfolio["key_accounts"]
         customers = portfolio["customers"]
-        total_revenue = sum(c["revenue"] for c in customers)
+        total_revenue = float(customers["revenue"].sum())
         key_revenue = sum(k["revenue"] for k in keys)
         pareto_first, pareto_last = 4, 3 + len(customers)
         accounts_first, accounts_last = 4, 3 + len(keys)
@@ -452,21 +452,42 @@ class KamPortfolioXlsx(models.AbstractModel):
         )
         sheet.ws.set_column(helper_col, helper_col, 14)
         first = sheet.row
-        for index, customer in enumerate(customers):
+        fmt_int, fmt_text = formats["int"], formats["text"]
+        fmt_money, fmt_pct = formats["money"], formats["pct"]
+        rows = customers[
+            [
+                "rank",
+                "name",
+                "pareto_class",
+                "revenue",
+                "share",
+                "cumulative",
+                "margin",
+                "invoice_count",
+            ]
+        ].itertuples(index=False, name=None)
+        for index, (
+            rank,
+            name,
+            klass,
+            revenue,
+            share,
+            cumulative,
+            margin,
+            count,
+        ) in enumerate(rows):
             sheet.write_row(
                 [
-                    (customer["rank"], formats["int"]),
-                    (customer["name"], formats["text"]),
-                    ((customer["pareto_class"] or "").upper(), formats["text"]),
-                    (customer["revenue"], formats["money"]),
-                    (customer["share"] / 100.0, formats["pct"]),
-                    (customer["cumulative"] / 100.0, formats["pct"]),
-                    (customer["margin"], formats["money"]),
-                    (customer["invoice_count"], formats["int"]),
+                    (int(rank), fmt_int),
+                    (name, fmt_text),
+                    ((klass or "").upper(), fmt_text),
+                    (revenue, fmt_money),
+                    (share / 100.0, fmt_pct),
+                    (cumulative / 100.0, fmt_pct),
+                    (margin, fmt_money),
+                    (int(count), fmt_int),
                     None,
-                    (threshold, formats["pct"])
-                    if index < PARETO_CHART_POINTS
-                    else None,
+                    (threshold, fmt_pct) if index < PARETO_CHART_POINTS else None,
                 ]
             )
         last = sheet.row - 1
@@ -480,7 +501,7 @@ class KamPortfolioXlsx(models.AbstractModel):
                     3,
                     first,
                     last,
-                    sum(c["revenue"] for c in customers),
+                    float(customers["revenue"].sum()),
                     formats["total_money"],
                 ),
                 self._sum(
@@ -488,7 +509,7 @@ class KamPortfolioXlsx(models.AbstractModel):
                     4,
                     first,
                     last,
-                    sum(c["share"] for c in customers) / 100.0,
+                    float(customers["share"].sum()) / 100.0,
                     formats["total_pct"],
                 ),
                 None,
@@ -497,7 +518,7 @@ class KamPortfolioXlsx(models.AbstractModel):
                     6,
                     first,
                     last,
-                    sum(c["margin"] for c in customers),
+                    float(customers["margin"].sum()),
                     formats["total_money"],
                 ),
                 self._sum(
@@ -505,7 +526,7 @@ class KamPortfolioXlsx(models.AbstractModel):
                     7,
                     first,
                     last,
-                    sum(c["invoice_count"] for c in customers),
+                    int(customers["invoice_count"].sum()),
                     formats["total_int"],
                 ),
             ]

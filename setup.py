@@ -61,9 +61,7 @@ python_requires = sorted(
     {
         package
         for name in ADDONS
-        for package in manifest(name)
-        .get("external_dependencies", {})
-        .get("python", [])
+        for package in manifest(name).get("external_dependencies", {}).get("python", [])
     }
 )
 MINIMUM = {"pandas": ">=1.5", "numpy": ">=1.23", "xlsxwriter": ">=3.0"}

@@ -3,14 +3,14 @@
 
     python3 benchmarks/bench_reports_xlsx.py                  # 100,000 customers
     python3 benchmarks/bench_reports_xlsx.py --small          # quick check
-    python3 benchmarks/bench_reports_xlsx.py --template kam_bench   # copy the
-        # database of benchmarks/bench_classification.py instead of generating
+    python3 benchmarks/bench_reports_xlsx.py --template DB    # start from a
+        # copy of DB (e.g. one with crm, sale and account installed)
 
-1. The database (``kam_bench_reports`` or ``--database``): created like the
-   classification benchmark's (its generator: N customers, M posted invoice
-   lines over 24 months), or copied from ``--template``, or kept when it
-   exists (``--reuse``); ``kam_management`` and ``kam_reports`` installed or
-   updated.
+1. The database (``kam_bench_reports`` or ``--database``): new, or a copy of
+   ``--template``, or kept when it exists (``--reuse``), with
+   ``kam_management`` and ``kam_reports`` installed or updated and, unless it
+   holds them already, N customers and M posted invoice lines over 24 months
+   from the classification benchmark's generator.
 2. Preparation (not measured): a classification run (one account per
    invoiced customer), then the K largest customers made key accounts with a
    KAM, a tier and an account plan with two objectives.
@@ -91,17 +91,20 @@ def main(argv=None):
     }
     started = time.monotonic()
     exists = kam_dev._database_exists(settings, args.database)
-    if args.template:
-        kam_dev.drop_database(settings, args.database)
-        kam_dev.duplicate_database(settings, args.template, args.database)
-        bench.odoo_init(kam_dev, odoo, settings, args.database, "-i")
-        print(f"Database {args.database} copied from {args.template}.")
-    elif exists and args.reuse:
+    wanted = {
+        "customers": customers,
+        "lines": lines,
+        "lines_per_move": bench.LINES_PER_MOVE,
+    }
+    if exists and args.reuse:
         bench.odoo_init(kam_dev, odoo, settings, args.database, "-u")
         print(f"Reusing {args.database}.")
     else:
         kam_dev.drop_database(settings, args.database)
+        if args.template:
+            create_from_template(settings, args.template, args.database)
         bench.odoo_init(kam_dev, odoo, settings, args.database, "-i")
+    if bench.database_sizes(settings, args.database) != wanted:
         run_subprocess(kam_dev, "generate", payload)
         print(f"{customers:,} customers and {lines:,} invoice lines generated.")
     prepared = run_subprocess(kam_dev, "prepare", payload)
@@ -130,12 +133,41 @@ def parse_args(argv):
     parser.add_argument("--lines", type=int, help="invoice lines to generate")
     parser.add_argument("--key-accounts", type=int, help="key accounts (K)")
     parser.add_argument("--database", default=DEFAULT_DB)
-    parser.add_argument("--template", help="copy this generated database")
+    parser.add_argument("--template", help="start from a copy of this database")
     parser.add_argument("--reuse", action="store_true", help="keep the database")
     parser.add_argument("--json", metavar="FILE", help="also write the figures")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def create_from_template(settings, template, dbname):
+    """PostgreSQL's copy of ``template`` (e.g. a database with crm, sale and
+    account installed), retried while another session uses the template."""
+    import psycopg2  # noqa: PLC0415 (an Odoo requirement)
+    from psycopg2 import sql  # noqa: PLC0415
+
+    keys = ("host", "port", "user", "password")
+    conn = psycopg2.connect(
+        dbname="postgres", **{k: settings[k] for k in keys if settings.get(k)}
+    )
+    conn.autocommit = True
+    try:
+        for attempt in range(10):
+            try:
+                with conn.cursor() as cr:
+                    cr.execute(
+                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                            sql.Identifier(dbname), sql.Identifier(template)
+                        )
+                    )
+                return
+            except psycopg2.errors.ObjectInUse:
+                if attempt == 9:
+                    raise
+                time.sleep(3)
+    finally:
+        conn.close()
 
 
 def run_subprocess(kam_dev, task, payload):

@@ -1,3 +1,5 @@
+import io
+import zipfile
 from datetime import date, timedelta
 
 from odoo.exceptions import AccessError, UserError
@@ -127,6 +129,19 @@ class TestPortfolioWorkbook(KamReportsCommon):
             {self.kam_1.name: 1, self.kam_2.name: 1},
         )
         self.assertEqual(kams[0]["Recommended maximum"], 4)
+
+    def test_written_in_constant_memory_mode(self):
+        """report_xlsx passes the report's workbook options to xlsxwriter:
+        in constant-memory mode strings are written inline, so the file has
+        no shared-strings table."""
+        report = self.env["report.kam_reports.portfolio_xlsx"]
+        self.assertTrue(report.get_workbook_options()["constant_memory"])
+        _book, content = self._workbook(self.director)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+            sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+        self.assertNotIn("xl/sharedStrings.xml", names)
+        self.assertIn('t="inlineStr"', sheet)
 
     def test_native_charts(self):
         _book, content = self._workbook(self.director)

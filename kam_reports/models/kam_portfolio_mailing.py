@@ -31,6 +31,27 @@ class ResCompany(models.Model):
         "company's Key Account Directors.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "kam_report_mailing" in vals:
+            self._kam_sync_report_cron()
+        return result
+
+    @api.model
+    def _kam_sync_report_cron(self):
+        """The scheduled action is active while a company has the mailing on."""
+        cron = self.env.ref(
+            "kam_reports.ir_cron_kam_portfolio_workbook", raise_if_not_found=False
+        )
+        if not cron:
+            return
+        # sudo: the setting's own write rights decide; the cron follows it.
+        wanted = bool(
+            self.sudo().search_count([("kam_report_mailing", "=", True)], limit=1)
+        )
+        if cron.sudo().active != wanted:
+            cron.sudo().active = wanted
+
     def _kam_report_recipients(self):
         """The users who get the company's workbook: the configured ones, or
         the Key Account Directors; only internal users of the company who may
@@ -108,6 +129,11 @@ class KamPortfolioMailing(models.AbstractModel):
                 email_values={"attachment_ids": [Command.link(attachment.id)]},
             )
             mails |= self.env["mail.mail"].browse(mail_id)
+        _logger.info(
+            "Portfolio workbook of %s queued for %s recipient(s)",
+            company.name,
+            len(mails),
+        )
         return mails
 
     @api.model

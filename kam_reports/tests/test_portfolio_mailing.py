@@ -33,6 +33,12 @@ class TestPortfolioMailing(KamReportsCommon):
         self.assertFalse(self._mails())
         cron = self.env.ref("kam_reports.ir_cron_kam_portfolio_workbook")
         self.assertEqual(cron.interval_type, "months")
+        self.assertFalse(cron.active)
+        # The setting turns the scheduled action on, and off again.
+        self.company.kam_report_mailing = True
+        self.assertTrue(cron.active)
+        self.company.kam_report_mailing = False
+        self.assertFalse(cron.active)
 
     def test_each_recipient_gets_a_workbook_with_their_own_rights(self):
         self.company.write(

@@ -415,7 +415,10 @@ class KamPortfolioData(models.AbstractModel):
             rows.append(
                 {
                     "account": move["account_id"][1],
-                    "date": move["date"],
+                    # The day of the change in the user's time zone.
+                    "date": fields.Datetime.context_timestamp(
+                        self, move["date"]
+                    ).date(),
                     "class_from": classes.get(move["pareto_class_from"], ""),
                     "class_to": classes.get(move["pareto_class_to"], ""),
                     "quadrant_from": quadrants.get(move["quadrant_from"], ""),

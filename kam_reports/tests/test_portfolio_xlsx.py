@@ -123,6 +123,33 @@ class TestPortfolioWorkbook(KamReportsCommon):
         self.assertTrue(
             figures["Revenue of the customers"].startswith("=SUM('Pareto'!")
         )
+        # Movements from the classification history: each key account's net
+        # move over the period, and the class changes of all customers.
+        column_a = [summary.cell(r, 1).value for r in range(1, summary.max_row + 1)]
+        start = column_a.index("Key account movements in the period") + 3
+        moves = {
+            summary.cell(r, 1).value: summary.cell(r, 6).value
+            for r in range(start, start + 2)
+        }
+        self.assertEqual(set(moves), {"Big Buyer", "Mid Market"})
+        self.assertEqual(moves["Big Buyer"], big["Quadrant"])
+        self.assertTrue(summary.cell(start, 2).is_date)
+        history = self.env["kam.classification.history"].search_count(
+            [("company_id", "=", self.company.id)]
+        )
+        changes_total = summary.cell(summary.max_row, 3).value
+        self.assertTrue(changes_total.startswith("=SUM(C"))
+        self.assertEqual(
+            sum(
+                summary.cell(r, 3).value
+                for r in range(
+                    column_a.index("Class changes of all the customers") + 3,
+                    summary.max_row,
+                )
+            ),
+            4,  # the four customers' first class, none since
+        )
+        self.assertGreaterEqual(history, 4)
         kams = self._rows(book["KAM Portfolio"])
         self.assertEqual(
             {r["KAM"]: r["Key accounts"] for r in kams},

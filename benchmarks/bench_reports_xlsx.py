@@ -72,6 +72,21 @@ def main(argv=None):
     keys = args.key_accounts or keys
     bench = classification_bench()
     kam_dev = bench.load_kam_dev()
+    if args.writer_only:
+        settings = kam_dev.pg_settings()
+        figures = run_subprocess(
+            kam_dev,
+            "writer",
+            {
+                "dbname": args.database,
+                "db_args": kam_dev.db_args(settings),
+                "addons_path": kam_dev.addons_path(),
+                "customers": customers,
+                "key_accounts": keys,
+            },
+        )
+        report_writer(figures)
+        return 0
     odoo = kam_dev.odoo_command()
     if odoo is None:
         sys.exit(kam_dev.odoo_missing_reason())
@@ -136,6 +151,12 @@ def parse_args(argv):
     parser.add_argument("--template", help="start from a copy of this database")
     parser.add_argument("--reuse", action="store_true", help="keep the database")
     parser.add_argument("--json", metavar="FILE", help="also write the figures")
+    parser.add_argument(
+        "--writer-only",
+        action="store_true",
+        help="only the workbook writer, on N made-up customers and K key "
+        "accounts, in an existing database with kam_reports (--database)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -249,7 +270,7 @@ def run_worker(task, payload_path):
     if task == "generate":
         task_function = classification_bench().generate
     else:
-        task_function = {"prepare": prepare, "measure": measure}[task]
+        task_function = {"prepare": prepare, "measure": measure, "writer": writer}[task]
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         result = task_function(env, payload)
@@ -335,6 +356,165 @@ def prepare(env, payload):
         "key_accounts": len(keys),
         "plans": len(plans),
     }
+
+
+def report_writer(figures):
+    print("Workbook writer alone (made-up figures, no database reads):")
+    print(
+        f"  {'customers':>10} {'key accounts':>12} {'seconds':>8} {'MiB':>6} "
+        f"{'peak, constant memory':>22} {'peak, all in memory':>20}"
+    )
+    for row in figures["rows"]:
+        print(
+            f"  {row['customers']:>10,} {row['key_accounts']:>12,} "
+            f"{row['seconds']:>8.2f} {row['bytes'] / 1048576:>6.1f} "
+            f"{row['constant_mib']:>18.1f} MiB {row['in_memory_mib']:>16.1f} MiB"
+        )
+
+
+def writer(env, payload):
+    """Time and memory of ``_write_workbook`` alone, on made-up figures of
+    N customers and K key accounts (copies of a template row)."""
+    import numpy as np  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+    import xlsxwriter  # noqa: PLC0415
+    from odoo import fields  # noqa: PLC0415
+
+    company = env.ref("base.main_company")
+    report = env["report.kam_reports.portfolio_xlsx"].with_context(lang="en_US")
+    today = fields.Date.today()
+    rows = []
+    for share in SHARES:
+        n = max(1, int(payload["customers"] * share))
+        k = max(1, int(payload["key_accounts"] * share))
+        revenue = np.sort(np.random.default_rng(1).pareto(1.2, n) * 1000.0)[::-1]
+        total = revenue.sum()
+        cumulative = revenue.cumsum() / total * 100.0
+        customers = pd.DataFrame(
+            {
+                "account_id": np.arange(1, n + 1),
+                "name": [f"Customer {i:06d}" for i in range(n)],
+                "revenue": revenue,
+                "margin": revenue * 0.3,
+                "invoice_count": np.full(n, 12),
+                "share": revenue / total * 100.0,
+                "cumulative": cumulative,
+                "rank": np.arange(1, n + 1),
+                "pareto_class": np.where(
+                    cumulative < 80, "a", np.where(cumulative < 95, "b", "c")
+                ),
+            }
+        )
+        quadrants = ("invest", "selective", "maintain", "milk")
+        key_accounts = [
+            {
+                "name": f"Customer {i:06d}",
+                "kam": f"KAM {i % 20}",
+                "kam_id": i % 20,
+                "team": "A. Seller, B. Planner",
+                "tier": "key",
+                "tier_label": "Key",
+                "pareto_class": "a",
+                "pareto_class_label": "A",
+                "revenue": float(revenue[i]),
+                "margin": float(revenue[i]) * 0.3,
+                "rfm_recency": 5,
+                "rfm_frequency": 4,
+                "rfm_monetary": 5,
+                "rfm_segment": "champions",
+                "rfm_segment_label": "Champions",
+                "potential_score": 40.0 + i % 60,
+                "volume_score": 80.0,
+                "growth_score": 50.0,
+                "share_of_wallet_score": 30.0,
+                "profitability_score": 60.0,
+                "objectives_fit_score": 75.0,
+                "position_score": 20.0 + i % 80,
+                "has_position": True,
+                "quadrant": quadrants[i % 4],
+                "quadrant_label": quadrants[i % 4].title(),
+                "health_score": 64.0,
+                "sales_score": 70.0,
+                "opportunities_score": 55.0,
+                "relationships_score": 60.0,
+                "satisfaction_score": 80.0,
+                "alerts_score": 90.0,
+                "scorecard_date": today,
+                "scorecard_missing": "",
+                "coverage_warning": "No decision maker in the buying centre.",
+                "open_alert_count": i % 3,
+                "sc_pipeline_value": 50000.0,
+                "sc_won_value": 20000.0,
+                "sc_won_count": 2,
+                "sc_win_rate_pct": 40.0,
+                "plan": {
+                    "name": f"Plan {i}",
+                    "state": "active",
+                    "state_label": "Active",
+                    "achieved": 55.0,
+                    "revenue_target": 100000.0,
+                },
+            }
+            for i in range(k)
+        ]
+        key_accounts.sort(key=lambda r: r["quadrant"])
+        portfolio = {
+            "company": company,
+            "currency": company.currency_id,
+            "date_from": today.replace(year=today.year - 1),
+            "date_to": today,
+            "pareto_a": 80.0,
+            "pareto_b": 95.0,
+            "potential_threshold": 50.0,
+            "position_threshold": 50.0,
+            "max_accounts_per_kam": 4,
+            "customers": customers,
+            "key_accounts": key_accounts,
+            "plans": [
+                {
+                    "account": r["name"],
+                    "plan": r["plan"]["name"],
+                    "kam": r["kam"],
+                    "state": "Active",
+                    "date_start": today,
+                    "date_end": today,
+                    "open_actions": 3,
+                    "objective": "Revenue",
+                    "kpi": "Revenue",
+                    "unit": "$",
+                    "target": 100000.0,
+                    "actual": 55000.0,
+                    "achieved": 55.0,
+                }
+                for r in key_accounts
+            ],
+            "movements": [],
+            "class_moves": {("b", "a"): 10, ("a", "b"): 7},
+        }
+        row = {"customers": n, "key_accounts": k}
+        for key, options in (
+            ("constant_mib", report.get_workbook_options()),
+            ("in_memory_mib", {}),
+        ):
+            out = io.BytesIO()
+            tracemalloc.start()
+            workbook = xlsxwriter.Workbook(out, options)
+            report._write_workbook(workbook, portfolio)
+            workbook.close()
+            row[key] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+            tracemalloc.stop()
+            if key == "constant_mib":
+                # Timed again without tracemalloc (which slows Python down).
+                out = io.BytesIO()
+                started = time.perf_counter()
+                workbook = xlsxwriter.Workbook(out, options)
+                report._write_workbook(workbook, portfolio)
+                workbook.close()
+                row["seconds"] = time.perf_counter() - started
+                row["bytes"] = len(out.getvalue())
+        rows.append(row)
+    env.cr.rollback()
+    return {"rows": rows}
 
 
 def _rss_mib():

@@ -103,7 +103,12 @@ def main(argv=None):
         "lines": lines,
         "lines_per_move": bench.LINES_PER_MOVE,
         "key_accounts": keys,
+        "scaling": not args.no_scaling,
     }
+    if args.measure_only:
+        figures = run_subprocess(kam_dev, "measure", payload)
+        report(figures)
+        return 0
     started = time.monotonic()
     exists = kam_dev._database_exists(settings, args.database)
     wanted = {
@@ -151,6 +156,16 @@ def parse_args(argv):
     parser.add_argument("--template", help="start from a copy of this database")
     parser.add_argument("--reuse", action="store_true", help="keep the database")
     parser.add_argument("--json", metavar="FILE", help="also write the figures")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure a database an earlier run prepared (no update, no preparation)",
+    )
+    parser.add_argument(
+        "--no-scaling",
+        action="store_true",
+        help="skip the memory-against-rows runs under tracemalloc (slow)",
+    )
     parser.add_argument(
         "--writer-only",
         action="store_true",
@@ -230,8 +245,9 @@ def report(figures):
             f"  {row['customers']:>10,} {row['constant_mib']:>13.1f} MiB "
             f"{row['in_memory_mib']:>11.1f} MiB"
         )
-    first, last = figures["scaling"][0], figures["scaling"][-1]
-    rows = last["customers"] - first["customers"]
+    first = figures["scaling"][0] if figures["scaling"] else None
+    last = figures["scaling"][-1] if figures["scaling"] else None
+    rows = last["customers"] - first["customers"] if first else 0
     if rows:
         slope = (last["constant_mib"] - first["constant_mib"]) * 1024 * 1024 / rows
         slope_mem = (
@@ -574,7 +590,7 @@ def measure(env, payload):
     )
     report = user_env["report.kam_reports.portfolio_xlsx"]
     scaling = []
-    for share in SHARES:
+    for share in SHARES if payload.get("scaling", True) else ():
         subset = None if share == 1.0 else accounts[: int(len(accounts) * share)]
         row = {"customers": len(subset) if subset is not None else len(accounts)}
         for key, options in (

@@ -6,9 +6,11 @@ PORT ?= 8069
 
 deps:
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	$(PYTHON) -m pip install -q --no-deps -r requirements-oca.txt
 
 run:
 	$(PYTHON) -m pip install -q -r requirements.txt
+	$(PYTHON) -m pip install -q --no-deps -r requirements-oca.txt
 	$(PYTHON) scripts/kam_dev.py run --port $(PORT)
 
 stop:
@@ -17,7 +19,7 @@ stop:
 lint: deps
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m pylint --rcfile=.pylintrc kam_management
+	$(PYTHON) -m pylint --rcfile=.pylintrc kam_management kam_reports
 
 test: lint
 	$(PYTHON) scripts/kam_dev.py test

@@ -1,4 +1,5 @@
-"""Packaging: the Odoo addons, with the scoring package inside.
+"""Packaging: the Odoo addons (kam_management, kam_reports), with the scoring
+package inside kam_management.
 
 ``pip install .`` installs each addon as ``odoo.addons.<addon>`` with its data
 files, so that Odoo finds it without editing ``addons_path`` (like the OCA
@@ -14,7 +15,7 @@ from pathlib import Path
 from setuptools import setup
 
 ROOT = Path(__file__).resolve().parent
-ADDONS = ["kam_management"]
+ADDONS = ["kam_management", "kam_reports"]
 
 
 def manifest(addon):
@@ -52,6 +53,23 @@ for name in ADDONS:
     package_data[f"odoo.addons.{name}"] = addon_data(name)
 
 main = manifest("kam_management")
+# The third-party Python packages the addons' manifests declare. OCA's
+# report_xlsx (a dependency of kam_reports) is not among them: its PyPI wheel
+# requires an installed `odoo` distribution, which a source install is not;
+# requirements-oca.txt installs it with --no-deps.
+python_requires = sorted(
+    {
+        package
+        for name in ADDONS
+        for package in manifest(name).get("external_dependencies", {}).get("python", [])
+    }
+)
+MINIMUM = {
+    "pandas": ">=1.5",
+    "numpy": ">=1.23",
+    "scipy": ">=1.9",
+    "xlsxwriter": ">=3.0",
+}
 setup(
     name="odoo-addons-key-account-management",
     version=main["version"],
@@ -66,7 +84,7 @@ setup(
     package_dir=package_dir,
     package_data=package_data,
     include_package_data=False,
-    install_requires=["pandas>=1.5", "numpy>=1.23", "scipy>=1.9"],
+    install_requires=[name + MINIMUM.get(name, "") for name in python_requires],
     extras_require={
         # Odoo itself is usually installed from its source tree or nightly
         # package, which pip does not see; ask for it explicitly if wanted.

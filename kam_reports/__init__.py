@@ -1,1 +1,1 @@
-from . import report
+from . import models, report, wizards

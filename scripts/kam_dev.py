@@ -31,7 +31,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("kam_management",)
+ADDONS = ("kam_management", "kam_reports")
+# Addons of other repositories that ours depend on, with the pip command that
+# installs each beside a source install of Odoo (their PyPI wheels require an
+# installed ``odoo`` distribution, hence --no-deps; see requirements-oca.txt).
+OCA_ADDONS = {
+    "report_xlsx": "pip install --no-deps -r requirements-oca.txt",
+}
 DEMO_DB = "kam_demo"
 PG_PORT = int(os.environ.get("KAM_PG_PORT", "54329"))
 PG_ROLE = "kam"
@@ -77,6 +83,54 @@ def odoo_missing_reason():
 
 def addons_path():
     return str(ROOT)
+
+
+def missing_oca_addons():
+    """The OCA addons Odoo would not find, as ``{addon: install command}``.
+
+    Installed from their wheels, they live in ``site-packages/odoo/addons``,
+    which Odoo's ``odoo.addons`` namespace package (``pkgutil.extend_path``)
+    adds to its addons paths by itself, beside a source install too.
+    """
+    odoo = odoo_command()
+    if odoo is None:
+        return {}
+    code = (
+        "import importlib.util, sys\n"
+        "import odoo.addons\n"
+        "for name in sys.argv[1:]:\n"
+        "    if importlib.util.find_spec('odoo.addons.' + name) is None:\n"
+        "        print(name)\n"
+    )
+    env = dict(os.environ)
+    if os.environ.get("ODOO_SRC"):
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (os.environ["ODOO_SRC"], env.get("PYTHONPATH")) if p
+        )
+    probe = subprocess.run(
+        [sys.executable, "-c", code, *OCA_ADDONS],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env=env,
+        check=False,
+    )
+    missing = probe.stdout.split() if probe.returncode == 0 else list(OCA_ADDONS)
+    return {name: OCA_ADDONS[name] for name in missing}
+
+
+def check_oca_addons():
+    """Stop with the install command when an OCA addon is missing."""
+    missing = missing_oca_addons()
+    if missing:
+        sys.exit(
+            "Odoo does not find the addon(s) "
+            + ", ".join(missing)
+            + " that kam_reports needs. Install them in this Python ("
+            + sys.executable
+            + "):\n  "
+            + "\n  ".join(sorted(set(missing.values())))
+        )
 
 
 def odoo_server_command():
@@ -344,6 +398,7 @@ def cmd_run(args):
             f"choose another port (make run PORT=8070)."
         )
         return 1
+    check_oca_addons()
     settings = pg_settings(args.config)
     base = [
         *odoo,
@@ -505,6 +560,7 @@ def cmd_test(args):
     if odoo_command() is None:
         env = dict(os.environ, KAM_ODOO_MISSING=odoo_missing_reason())
         return subprocess.call([*pytest, "-p", "no:odoo", "tests"], env=env)
+    check_oca_addons()
     settings = pg_settings(args.config)
     dbname = f"kam_test_{os.getpid()}"
     started = time.monotonic()

@@ -8,7 +8,12 @@ import pytest
 polib = pytest.importorskip("polib", reason="polib (an Odoo requirement) is needed")
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ["kam_management"]
+ADDONS = ["kam_management", "kam_reports"]
+# Folders of each addon whose Python code holds translatable strings.
+CODE_FOLDERS = {
+    "kam_management": ("models",),
+    "kam_reports": ("models", "report", "wizards"),
+}
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[-+ #0]*\d*(?:\.\d+)?[sdf%]")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
@@ -44,7 +49,8 @@ def test_template_lists_the_python_strings(addon):
     }
     marked = re.compile(r'env\._\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)', re.MULTILINE)
     checked = 0
-    for path in (ROOT / addon / "models").glob("*.py"):
+    paths = [p for f in CODE_FOLDERS[addon] for p in (ROOT / addon / f).glob("*.py")]
+    for path in paths:
         for match in marked.finditer(path.read_text()):
             literal = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
             text = literal.encode().decode("unicode_escape").encode("latin-1").decode()

@@ -52,3 +52,25 @@ def test_core_test_reads_odoo_counts_and_failed_tests():
         "FAIL: TestCRMLead.test_phone_mobile_update",
     ]
     assert kam_dev.parse_test_log("no summary")[0] is None
+
+
+def test_oca_addons_are_found_through_the_odoo_addons_namespace():
+    """report_xlsx, installed from its wheel into site-packages/odoo/addons,
+    is found by Odoo beside a source install (``pkgutil.extend_path`` of
+    ``odoo.addons``), without adding its folder to the addons path."""
+    if kam_dev.odoo_command() is None:
+        import pytest  # noqa: PLC0415
+
+        pytest.skip(kam_dev.odoo_missing_reason())
+    assert kam_dev.missing_oca_addons() == {}
+    assert kam_dev.ADDONS == ("kam_management", "kam_reports")
+
+
+def test_missing_oca_addon_is_named_with_its_install_command(monkeypatch):
+    if kam_dev.odoo_command() is None:
+        import pytest  # noqa: PLC0415
+
+        pytest.skip(kam_dev.odoo_missing_reason())
+    monkeypatch.setitem(kam_dev.OCA_ADDONS, "no_such_oca_addon", "pip install x")
+    missing = kam_dev.missing_oca_addons()
+    assert missing == {"no_such_oca_addon": "pip install x"}

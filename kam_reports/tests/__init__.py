@@ -1,1 +1,1 @@
-from . import test_pdf_reports
+from . import test_pdf_reports, test_portfolio_mailing, test_portfolio_xlsx

@@ -1,0 +1,1 @@
+from . import kam_portfolio_data, kam_portfolio_mailing

@@ -1,0 +1,154 @@
+"""The monthly mailing of the portfolio workbook.
+
+Each recipient gets a workbook built with their own rights (a KAM's holds only
+their accounts) in their own language, queued in Odoo's outgoing mail.
+"""
+
+import base64
+import logging
+
+from dateutil.relativedelta import relativedelta
+from odoo import Command, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kam_report_mailing = fields.Boolean(
+        string="Monthly Portfolio Workbook",
+        help="Send the portfolio workbook of the last 12 months on the first "
+        "day of each month.",
+    )
+    kam_report_recipient_ids = fields.Many2many(
+        "res.users",
+        "kam_report_recipient_rel",
+        "company_id",
+        "user_id",
+        string="Workbook Recipients",
+        help="Key Account Managers or Directors of the company; empty: the "
+        "company's Key Account Directors.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "kam_report_mailing" in vals:
+            self._kam_sync_report_cron()
+        return result
+
+    @api.model
+    def _kam_sync_report_cron(self):
+        """The scheduled action is active while a company has the mailing on."""
+        cron = self.env.ref(
+            "kam_reports.ir_cron_kam_portfolio_workbook", raise_if_not_found=False
+        )
+        if not cron:
+            return
+        # sudo: the setting's own write rights decide; the cron follows it.
+        wanted = bool(
+            self.sudo().search_count([("kam_report_mailing", "=", True)], limit=1)
+        )
+        if cron.sudo().active != wanted:
+            cron.sudo().active = wanted
+
+    def _kam_report_recipients(self):
+        """The users who get the company's workbook: the configured ones, or
+        the Key Account Directors; only internal users of the company who may
+        open the report."""
+        self.ensure_one()
+        users = self.kam_report_recipient_ids
+        if not users:
+            users = self.env.ref("kam_management.group_kam_manager").users
+        return users.filtered(
+            lambda u: (
+                not u.share
+                and self in u.company_ids
+                and u.has_group("kam_management.group_kam_user")
+                and u.email
+            )
+        )
+
+
+class KamPortfolioMailing(models.AbstractModel):
+    _name = "kam.portfolio.mailing"
+    _description = "Monthly Portfolio Workbook Mailing"
+
+    @api.model
+    def _period(self, today=None):
+        """The 12 complete months before ``today``'s month."""
+        today = today or fields.Date.context_today(self)
+        date_to = today.replace(day=1) - relativedelta(days=1)
+        date_from = date_to.replace(day=1) - relativedelta(months=11)
+        return date_from, date_to
+
+    @api.model
+    def _cron_send_portfolio_workbook(self):
+        companies = self.env["res.company"].search([("kam_report_mailing", "=", True)])
+        for company in companies:
+            self._send_company_workbooks(company)
+
+    @api.model
+    def _send_company_workbooks(self, company, today=None):
+        """Queue one mail per recipient; returns the mail.mail records."""
+        date_from, date_to = self._period(today)
+        template = self.env.ref("kam_reports.mail_template_kam_portfolio_workbook")
+        mails = self.env["mail.mail"]
+        for user in company._kam_report_recipients():
+            content = self._workbook_for(user, company, date_from, date_to)
+            lang = user.lang or "en_US"
+            name = self.with_context(lang=lang).env._(
+                "Key account portfolio %(company)s %(start)s %(end)s.xlsx",
+                company=company.name,
+                start=date_from,
+                end=date_to,
+            )
+            # sudo: the attachment holds the workbook built with the
+            # recipient's own rights; only the recipient's mail links it.
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "datas": base64.b64encode(content),
+                        "mimetype": "application/vnd.openxmlformats-officedocument"
+                        ".spreadsheetml.sheet",
+                        "res_model": "res.users",
+                        "res_id": user.id,
+                    }
+                )
+            )
+            mail_id = template.with_context(
+                kam_company_name=company.name,
+                kam_date_from=date_from,
+                kam_date_to=date_to,
+            ).send_mail(
+                user.id,
+                force_send=False,
+                email_values={"attachment_ids": [Command.link(attachment.id)]},
+            )
+            mails |= self.env["mail.mail"].browse(mail_id)
+        _logger.info(
+            "Portfolio workbook of %s queued for %s recipient(s)",
+            company.name,
+            len(mails),
+        )
+        return mails
+
+    @api.model
+    def _workbook_for(self, user, company, date_from, date_to):
+        """The workbook as ``user`` sees it, in ``user``'s language."""
+        env = self.env(
+            user=user,
+            su=False,
+            context=dict(
+                self.env.context,
+                lang=user.lang or "en_US",
+                allowed_company_ids=[company.id],
+            ),
+        )
+        wizard = env["kam.portfolio.report.wizard"].create(
+            {"company_id": company.id, "date_from": date_from, "date_to": date_to}
+        )
+        return wizard._render_xlsx()

@@ -1,0 +1,1 @@
+from . import kam_portfolio_report_wizard, kam_settings

@@ -79,6 +79,8 @@ export class RelationshipMap extends Component {
     }
 
     contactTitle(node) {
+        // Not nested in the other _t call: the exporter would miss it.
+        const nobody = _t("nobody");
         const lines = [
             node.function ? `${node.name} · ${node.function}` : node.name,
             _t("Influence: %(influence)s · Attitude: %(attitude)s", {
@@ -87,7 +89,7 @@ export class RelationshipMap extends Component {
             }),
             _t("Relationship strength: %(strength)s/5 · Owner: %(owner)s", {
                 strength: node.strength,
-                owner: node.owner || _t("nobody"),
+                owner: node.owner || nobody,
             }),
         ];
         if (node.roles.length) {

@@ -66,7 +66,7 @@ setup(
     package_dir=package_dir,
     package_data=package_data,
     include_package_data=False,
-    install_requires=["pandas>=1.5", "numpy>=1.23"],
+    install_requires=["pandas>=1.5", "numpy>=1.23", "scipy>=1.9"],
     extras_require={
         # Odoo itself is usually installed from its source tree or nightly
         # package, which pip does not see; ask for it explicitly if wanted.

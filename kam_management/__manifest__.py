@@ -14,7 +14,7 @@
     "application": True,
     "uninstall_hook": "uninstall_hook",
     "depends": ["crm", "sale", "account"],
-    "external_dependencies": {"python": ["pandas", "numpy"]},
+    "external_dependencies": {"python": ["pandas", "numpy", "scipy"]},
     "data": [
         "security/kam_management_security.xml",
         "security/ir.model.access.csv",
@@ -45,9 +45,12 @@
         "security/kam_alert_security.xml",
         "data/kam_alert_rule_data.xml",
         "views/kam_alert_views.xml",
+        "data/kam_alert_rule_clv_data.xml",
+        "views/kam_clv_views.xml",
     ],
     "demo": [
         "demo/kam_demo.xml",
+        "demo/kam_clv_demo.xml",
         "demo/kam_plan_demo.xml",
         "demo/kam_buying_centre_demo.xml",
         "demo/kam_alert_demo.xml",

@@ -253,3 +253,23 @@ def test_scorers_record_their_origin():
 def test_clv_settings_are_validated(months, rate, codes):
     config = ClassificationConfig(clv_horizon_months=months, clv_discount_rate=rate)
     assert [code for code, _params in config_problems(config)] == codes
+
+
+def test_degenerate_fit_still_predicts():
+    """Very large a and b (one dropout probability for all): the series of
+    the closed form overflows; the quadrature gives the limit."""
+    params = {"r": 3.498, "alpha": 134.52, "a": 41425.8, "b": 162754.8}
+    x = np.array([0.0, 2, 6, 9])
+    t_x = np.array([0.0, 13, 380, 539])
+    T = np.array([25.0, 16, 400, 1017])
+    p = params["a"] / (params["a"] + params["b"])
+    alive = clv.bgnbd_p_alive(params, x, t_x, T)
+    for t in (30, 365, 1100):
+        limit = (
+            (1 - ((params["alpha"] + T) / (params["alpha"] + T + p * t)) ** (3.498 + x))
+            / p
+            * alive
+        )
+        np.testing.assert_allclose(
+            clv.bgnbd_expected_purchases(params, t, x, t_x, T), limit, rtol=1e-4
+        )

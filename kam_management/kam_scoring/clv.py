@@ -66,6 +66,8 @@ class FitResult:
     log_likelihood: float = math.nan
     converged: bool = False
     iterations: int = 0
+    # A parameter reached its bound: the fit is a limiting case of the model.
+    at_bound: bool = False
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,7 @@ class FitResult:
             "log_likelihood": self.log_likelihood,
             "converged": self.converged,
             "iterations": self.iterations,
+            "at_bound": self.at_bound,
         }
 
 
@@ -98,6 +101,23 @@ def _compress(*columns):
 
 def _at_bound(log_params: np.ndarray) -> bool:
     return bool(np.any(np.abs(log_params) >= _LOG_BOUND - 1e-6))
+
+
+def _converged(solution) -> bool:
+    """First-order optimal: the optimiser says so, or the gradient projected
+    on the bounds is nil (L-BFGS-B may stop its line search there).
+
+    A parameter at its bound is the limiting case of the model (for instance
+    r and alpha growing together: every customer buys at the same rate);
+    its predictions are those of that limit, and remain valid.
+    """
+    if solution.success:
+        return True
+    grad = np.array(solution.jac, dtype=float)
+    upper = solution.x >= _LOG_BOUND - 1e-6
+    lower = solution.x <= -_LOG_BOUND + 1e-6
+    grad[(upper & (grad < 0)) | (lower & (grad > 0))] = 0.0
+    return bool(np.max(np.abs(grad)) < 1e-5)
 
 
 # ----------------------------------------------------------------------
@@ -203,7 +223,7 @@ def fit_bgnbd(x, t_x, T, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResul
         "a": float(a),
         "b": float(b),
     }
-    converged = bool(solution.success) and not _at_bound(solution.x)
+    converged = _converged(solution)
     return FitResult(
         "bgnbd",
         STATUS_OK if converged else STATUS_NOT_CONVERGED,
@@ -213,6 +233,7 @@ def fit_bgnbd(x, t_x, T, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResul
         log_likelihood=float(bgnbd_log_likelihood(params, x, t_x, T).sum()),
         converged=converged,
         iterations=int(solution.nit),
+        at_bound=_at_bound(solution.x),
     )
 
 
@@ -242,7 +263,10 @@ def bgnbd_expected_purchases(params, t, x, t_x, T) -> np.ndarray:
     Equation (10) of the BG/NBD paper, with the hypergeometric function taken
     through Euler's transformation, 2F1(r+x, b+x; a+b+x-1; z) =
     (1-z)^(a-1-r-x) 2F1(a+b-1-r, a-1; a+b+x-1; z), whose parameters no longer
-    grow with ``x``: heavy buyers neither overflow nor lose precision.
+    grow with ``x``: heavy buyers neither overflow nor lose precision. Where
+    the series still fails (very large a and b: the limit of a dropout
+    probability equal for everyone) the same term is taken as its integral
+    over the dropout probability, see :func:`_dropout_term_by_quadrature`.
     """
     r, alpha, a, b = (float(params[name]) for name in BGNBD_PARAMS)
     x, t_x, T = _arrays(x, t_x, T)
@@ -251,9 +275,33 @@ def bgnbd_expected_purchases(params, t, x, t_x, T) -> np.ndarray:
         a = 1.0 + 1e-9
     z = t / (alpha + T + t)
     c = a + b + x - 1
-    series = hyp2f1(a + b - 1 - r, a - 1, c, z)
-    body = c / (a - 1) * -np.expm1((a - 1) * np.log1p(-z) + np.log(series))
+    with np.errstate(all="ignore"):
+        series = hyp2f1(a + b - 1 - r, a - 1, c, z)
+        term = np.exp((a - 1) * np.log1p(-z) + np.log(series))
+    failed = ~np.isfinite(term)
+    if failed.any() and a > 1:
+        term = np.array(np.broadcast_to(term, x.shape))
+        failed = np.broadcast_to(failed, x.shape)
+        term[failed] = _dropout_term_by_quadrature(
+            r, alpha, a, b, np.broadcast_to(t, x.shape)[failed], x[failed], T[failed]
+        )
+    body = c / (a - 1) * (1.0 - term)
     return body * expit(-_log_odds_dead(params, x, t_x, T))
+
+
+def _dropout_term_by_quadrature(r, alpha, a, b, t, x, T, nodes=256):
+    """E[(1 + p t / (alpha + T)) ** -(r + x)] for p ~ beta(a - 1, b + x).
+
+    The term ``(1-z)^(a-1) 2F1(...)`` of :func:`bgnbd_expected_purchases`
+    written as an expectation over the dropout probability (valid for
+    a > 1), computed by the midpoint rule on the quantiles of p.
+    """
+    from scipy.stats import beta as beta_distribution
+
+    quantiles = (np.arange(nodes) + 0.5) / nodes
+    p = beta_distribution.ppf(quantiles[:, None], a - 1, b + x[None, :])
+    ratio = np.asarray(t / (alpha + T), dtype=float)
+    return np.mean((1.0 + p * ratio[None, :]) ** -(r + x), axis=0)
 
 
 # ----------------------------------------------------------------------
@@ -329,7 +377,7 @@ def fit_gamma_gamma(x, zbar, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitR
     )
     p, q, gamma = np.exp(solution.x)
     params = {"p": float(p), "q": float(q), "gamma": float(gamma * scale)}
-    converged = bool(solution.success) and not _at_bound(solution.x)
+    converged = _converged(solution)
     status = STATUS_OK
     if not converged:
         status = STATUS_NOT_CONVERGED
@@ -344,6 +392,7 @@ def fit_gamma_gamma(x, zbar, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitR
         log_likelihood=float(gamma_gamma_log_likelihood(params, x, zbar).sum()),
         converged=converged,
         iterations=int(solution.nit),
+        at_bound=_at_bound(solution.x),
     )
 
 
@@ -530,6 +579,8 @@ def predict_clv(
         columns[f"projected_margin_y{year + 1}"] = revenue * margin / 100.0
     rows = np.flatnonzero(known)
     for name, values in columns.items():
+        # Never an infinite number: a prediction that cannot be computed is NaN.
+        values = np.where(np.isfinite(values), values, np.nan)
         out.iloc[rows, out.columns.get_loc(name)] = values
     return out, fits
 

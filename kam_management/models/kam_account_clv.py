@@ -17,7 +17,7 @@ MAX_INVESTMENT = 1e12
 
 
 class KamAccount(models.Model):
-    _inherit = "kam.account"
+    _inherit = "kam.account"  # pylint: disable=consider-merging-classes-inherited
 
     # --- inputs of the models (whole purchase history) -------------------
     clv_frequency = fields.Integer(
@@ -177,7 +177,7 @@ class KamAccount(models.Model):
                 )
 
     def _check_director_fields(self, fnames):
-        super()._check_director_fields(fnames)
+        result = super()._check_director_fields(fnames)
         protected = INVESTMENT_FIELDS.intersection(fnames)
         if (
             protected
@@ -190,3 +190,4 @@ class KamAccount(models.Model):
                     fields=self._field_names_text(protected),
                 )
             )
+        return result

@@ -31,7 +31,8 @@ class KamClassificationEngine(models.AbstractModel):
     @api.model
     def _read_figures(self, company, prev_start, start, end):
         """The window's figures, plus the purchase history of every customer
-        ever invoiced (who then gets an account too)."""
+        ever invoiced: all of them count in the fit of the models (leaving
+        out those who stopped buying would make churn look rare)."""
         figures = super()._read_figures(company, prev_start, start, end)
         history = self._read_history(company, end)
         return figures.join(history, how="outer")
@@ -112,7 +113,29 @@ class KamClassificationEngine(models.AbstractModel):
         for column in ("clv_frequency", "clv_recency", "clv_age", "clv_monetary"):
             if column not in frame:
                 frame[column] = float("nan")
+        # Customers who last bought before both windows and have no account:
+        # in the fit, but not classified (no account is created for them).
+        frame["clv_history_only"] = (
+            figures["revenue"].reindex(frame.index).isna()
+            & accounts["account_id"].reindex(frame.index).isna()
+        )
         return frame
+
+    @api.model
+    def _classify(self, frame, config):
+        result = super()._classify(frame, config)
+        if "clv_history_only" in result:
+            attrs = result.attrs
+            result = result.loc[~result["clv_history_only"].astype(bool)].copy()
+            result.attrs = attrs
+            # They had no revenue in the window, so no other score moved, but
+            # they took revenue ranks among the customers without revenue:
+            # close the gaps (the order is kept).
+            if "pareto_rank" in result and len(result):
+                result["pareto_rank"] = (
+                    result["pareto_rank"].rank(method="first").astype(int)
+                )
+        return result
 
     @api.model
     def _scorer_stats(self, result):

@@ -99,11 +99,11 @@ def _compress(*columns):
     return [unique[:, i] for i in range(unique.shape[1])], counts.astype(float)
 
 
-def _at_bound(log_params: np.ndarray) -> bool:
-    return bool(np.any(np.abs(log_params) >= _LOG_BOUND - 1e-6))
+def _at_bound(coords: np.ndarray, bound=_LOG_BOUND) -> bool:
+    return bool(np.any(np.abs(coords) >= np.asarray(bound) - 1e-6))
 
 
-def _converged(solution) -> bool:
+def _converged(solution, bound=_LOG_BOUND) -> bool:
     """First-order optimal: the optimiser says so, or the gradient projected
     on the bounds is nil (L-BFGS-B may stop its line search there).
 
@@ -114,8 +114,8 @@ def _converged(solution) -> bool:
     if solution.success:
         return True
     grad = np.array(solution.jac, dtype=float)
-    upper = solution.x >= _LOG_BOUND - 1e-6
-    lower = solution.x <= -_LOG_BOUND + 1e-6
+    upper = solution.x >= bound - 1e-6
+    lower = solution.x <= -bound + 1e-6
     grad[(upper & (grad < 0)) | (lower & (grad > 0))] = 0.0
     return bool(np.max(np.abs(grad)) < 1e-5)
 
@@ -189,6 +189,42 @@ def _bgnbd_objective(log_params, x, t_x, T, weights):
     return value, -grad / total
 
 
+# Bounds of the BG/NBD coordinates (see _bgnbd_from_coords), symmetric.
+_BGNBD_BOUNDS = np.array([_LOG_BOUND, _LOG_BOUND, _LOG_BOUND, 2 * _LOG_BOUND])
+
+
+def _bgnbd_from_coords(u):
+    """(r, alpha, a, b) from the optimiser's coordinates.
+
+    u = (log r, log(r / alpha), log(a + b), logit(a / (a + b))): when the
+    customers are much alike, the likelihood keeps growing as r and alpha grow
+    together (or a and b), a curved valley in (log r, log alpha) that stalls
+    the optimiser; in these coordinates it runs along one axis.
+    """
+    share = expit(u[3])
+    return (
+        np.exp(u[0]),
+        np.exp(u[0] - u[1]),
+        np.exp(u[2]) * share,
+        np.exp(u[2]) * (1.0 - share),
+    )
+
+
+def _bgnbd_coords_objective(u, x, t_x, T, weights):
+    r, alpha, a, b = _bgnbd_from_coords(u)
+    log_params = np.log([r, alpha, a, b])
+    value, grad = _bgnbd_objective(log_params, x, t_x, T, weights)
+    share = expit(u[3])
+    return value, np.array(
+        [
+            grad[0] + grad[1],
+            -grad[1],
+            grad[2] + grad[3],
+            grad[2] * (1.0 - share) - grad[3] * share,
+        ]
+    )
+
+
 def fit_bgnbd(x, t_x, T, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResult:
     """Maximum-likelihood BG/NBD parameters for customers (x, t_x, T).
 
@@ -208,22 +244,22 @@ def fit_bgnbd(x, t_x, T, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResul
     scale = float(T.max())
     (ux, utx, uT), weights = _compress(x, t_x / scale, T / scale)
     solution = minimize(
-        _bgnbd_objective,
-        np.zeros(4),
+        _bgnbd_coords_objective,
+        np.array([0.0, 0.0, math.log(2.0), 0.0]),
         args=(ux, utx, uT, weights),
         jac=True,
         method="L-BFGS-B",
-        bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 4,
+        bounds=[(-high, high) for high in _BGNBD_BOUNDS],
         options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9},
     )
-    r, alpha, a, b = np.exp(solution.x)
+    r, alpha, a, b = _bgnbd_from_coords(solution.x)
     params = {
         "r": float(r),
         "alpha": float(alpha * scale),
         "a": float(a),
         "b": float(b),
     }
-    converged = _converged(solution)
+    converged = _converged(solution, _BGNBD_BOUNDS)
     return FitResult(
         "bgnbd",
         STATUS_OK if converged else STATUS_NOT_CONVERGED,
@@ -233,7 +269,7 @@ def fit_bgnbd(x, t_x, T, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResul
         log_likelihood=float(bgnbd_log_likelihood(params, x, t_x, T).sum()),
         converged=converged,
         iterations=int(solution.nit),
-        at_bound=_at_bound(solution.x),
+        at_bound=_at_bound(solution.x, _BGNBD_BOUNDS),
     )
 
 

@@ -146,38 +146,41 @@ def bgnbd_log_likelihood(params, x, t_x, T) -> np.ndarray:
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
-def _bgnbd_objective(log_params, x, t_x, T, weights):
-    """Minus the mean log-likelihood and its gradient in log-parameters."""
+def _bgnbd_objective(log_params, x, t_x, T, weights, x_index=None):
+    """Minus the mean log-likelihood and its gradient in log-parameters.
+
+    ``x_index`` = (distinct x, inverse index): the terms that depend on x
+    alone (gamma and digamma functions) are computed once per distinct x.
+    """
     r, alpha, a, b = np.exp(log_params)
-    a1, a2, a3, a4 = _bgnbd_terms(r, alpha, a, b, x, t_x, T)
+    xu, inv = x_index if x_index is not None else np.unique(x, return_inverse=True)
+    repeat = x > 0
+    a1 = (gammaln(r + xu) - gammaln(r))[inv] + r * np.log(alpha)
+    a2 = (betaln(a, b + xu) - betaln(a, b))[inv]
+    log_alpha_T = np.log(alpha + T)
+    a3 = -(r + x) * log_alpha_T
+    log_alpha_tx = np.zeros_like(x)
+    log_alpha_tx[repeat] = np.log(alpha + t_x[repeat])
+    log_b_x1 = np.zeros_like(xu)
+    log_b_x1[xu > 0] = np.log(b + xu[xu > 0] - 1)
+    a4 = np.where(repeat, np.log(a) - log_b_x1[inv] - (r + x) * log_alpha_tx, -np.inf)
     mix = np.logaddexp(a3, a4)
     total = weights.sum()
     value = -np.dot(weights, a1 + a2 + mix) / total
     w4 = np.exp(a4 - mix)  # share of the "dropped out after t_x" branch
     w3 = 1.0 - w4
-    repeat = x > 0
-    log_alpha_tx = np.zeros_like(x)
-    log_alpha_tx[repeat] = np.log(alpha + t_x[repeat])
-    inv_alpha_tx = np.zeros_like(x)
-    inv_alpha_tx[repeat] = 1.0 / (alpha + t_x[repeat])
-    inv_b_x1 = np.zeros_like(x)
-    inv_b_x1[repeat] = 1.0 / (b + x[repeat] - 1)
+    inv_alpha_tx = np.where(repeat, 1.0 / (alpha + t_x), 0.0)
+    inv_b_x1 = np.where(repeat, np.exp(-log_b_x1[inv]), 0.0)
+    psi_abx = digamma(a + b + xu)
     d_r = (
-        digamma(r + x)
-        - digamma(r)
+        (digamma(r + xu) - digamma(r))[inv]
         + np.log(alpha)
-        - w3 * np.log(alpha + T)
+        - w3 * log_alpha_T
         - w4 * log_alpha_tx
     )
     d_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 * inv_alpha_tx)
-    d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
-    d_b = (
-        digamma(b + x)
-        - digamma(a + b + x)
-        - digamma(b)
-        + digamma(a + b)
-        - w4 * inv_b_x1
-    )
+    d_a = (digamma(a + b) - psi_abx)[inv] + w4 / a
+    d_b = (digamma(b + xu) - psi_abx - digamma(b) + digamma(a + b))[inv] - w4 * inv_b_x1
     grad = np.array(
         [
             np.dot(weights, d_r) * r,
@@ -210,10 +213,10 @@ def _bgnbd_from_coords(u):
     )
 
 
-def _bgnbd_coords_objective(u, x, t_x, T, weights):
+def _bgnbd_coords_objective(u, x, t_x, T, weights, x_index=None):
     r, alpha, a, b = _bgnbd_from_coords(u)
     log_params = np.log([r, alpha, a, b])
-    value, grad = _bgnbd_objective(log_params, x, t_x, T, weights)
+    value, grad = _bgnbd_objective(log_params, x, t_x, T, weights, x_index)
     share = expit(u[3])
     return value, np.array(
         [
@@ -246,7 +249,7 @@ def fit_bgnbd(x, t_x, T, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResul
     solution = minimize(
         _bgnbd_coords_objective,
         np.array([0.0, 0.0, math.log(2.0), 0.0]),
-        args=(ux, utx, uT, weights),
+        args=(ux, utx, uT, weights, np.unique(ux, return_inverse=True)),
         jac=True,
         method="L-BFGS-B",
         bounds=[(-high, high) for high in _BGNBD_BOUNDS],

@@ -49,8 +49,9 @@
         "views/kam_clv_views.xml",
     ],
     "demo": [
-        "demo/kam_demo.xml",
         "demo/kam_clv_demo.xml",
+        "demo/kam_demo.xml",
+        "demo/kam_clv_investment_demo.xml",
         "demo/kam_plan_demo.xml",
         "demo/kam_buying_centre_demo.xml",
         "demo/kam_alert_demo.xml",

@@ -65,9 +65,13 @@
         "views/kam_organisation_menus.xml",
         "views/kam_matrix_dashboard_views.xml",
         "views/kam_relationship_graph_views.xml",
+        "data/kam_alert_rule_clv_data.xml",
+        "views/kam_clv_views.xml",
     ],
     "demo": [
+        "demo/kam_clv_demo.xml",
         "demo/kam_demo.xml",
+        "demo/kam_clv_investment_demo.xml",
         "demo/kam_plan_demo.xml",
         "demo/kam_buying_centre_demo.xml",
         "demo/kam_survey_demo.xml",

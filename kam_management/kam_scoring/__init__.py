@@ -1,9 +1,20 @@
-"""Key account scoring: Pareto classes, RFM, potential, position and quadrants.
+"""Key account scoring: Pareto, RFM, potential, position, quadrants, churn and CLV.
 
 Pure pandas/numpy; the Odoo layer gathers one row per account, calls
 :func:`classify` and stores the result.
 """
 
+from .clv import (
+    CLV_COLUMNS,
+    CLV_INPUT_COLUMNS,
+    MIN_REPEAT_BUYERS,
+    ClvScorer,
+    FitResult,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    history_summary,
+    predict_clv,
+)
 from .config import (
     DEFAULT_WEIGHTS,
     POTENTIAL_COMPONENTS,
@@ -23,6 +34,7 @@ from .engine import (
     order_scorers,
     register_scorer,
     registered_scorers,
+    scorer_classes,
     unregister_scorer,
 )
 from .matrix import QUADRANTS, quadrants
@@ -34,6 +46,16 @@ from .rfm import RFM_COLUMNS, RFM_SEGMENTS, quintile_scores, rfm_scores
 __version__ = "18.0.1.0.0"
 
 __all__ = [
+    "CLV_COLUMNS",
+    "CLV_INPUT_COLUMNS",
+    "MIN_REPEAT_BUYERS",
+    "ClvScorer",
+    "FitResult",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "history_summary",
+    "predict_clv",
+    "scorer_classes",
     "COMPONENT_COLUMNS",
     "DEFAULT_WEIGHTS",
     "INPUT_COLUMNS",

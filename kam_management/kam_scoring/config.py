@@ -29,6 +29,12 @@ Problem codes:
 ``weights_all_zero``
     The valid, non-negative weights of known components sum to zero or less.
     No params.
+``clv_horizon_out_of_range``
+    ``clv_horizon_months`` is not a whole number of months within
+    ``1..MAX_CLV_HORIZON_MONTHS``. Params: ``months``, ``max``.
+``clv_discount_out_of_range``
+    ``clv_discount_rate`` (annual, percent) is not within ``0..100``.
+    Params: ``rate``.
 ``threshold_out_of_range``
     A quadrant threshold is outside ``[0, 100]``. Params: ``name``
     (``"potential"`` or ``"position"``) and ``value``.
@@ -68,6 +74,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 # Bounds that keep the arithmetic and the dates of a run sane.
 MAX_WINDOW_MONTHS = 120
 MAX_WEIGHT = 100.0
+MAX_CLV_HORIZON_MONTHS = 120
 
 Problem = tuple[str, dict[str, Any]]
 
@@ -91,6 +98,8 @@ class ClassificationConfig:
     weights: Mapping[str, float] = field(default_factory=_default_weights)
     potential_threshold: float = 50.0
     position_threshold: float = 50.0
+    clv_horizon_months: int = 36
+    clv_discount_rate: float = 10.0
 
 
 class ConfigError(ValueError):
@@ -168,6 +177,18 @@ def config_problems(config: ClassificationConfig) -> list[Problem]:
         )
     problems.extend(_pareto_problems(config.pareto_a, config.pareto_b))
     problems.extend(_weight_problems(config.weights or {}))
+    horizon = _as_float(config.clv_horizon_months)
+    if not (1 <= horizon <= MAX_CLV_HORIZON_MONTHS and horizon == int(horizon)):
+        problems.append(
+            (
+                "clv_horizon_out_of_range",
+                {"months": config.clv_horizon_months, "max": MAX_CLV_HORIZON_MONTHS},
+            )
+        )
+    if not 0.0 <= _as_float(config.clv_discount_rate) <= 100.0:
+        problems.append(
+            ("clv_discount_out_of_range", {"rate": config.clv_discount_rate})
+        )
     for name, value in (
         ("potential", config.potential_threshold),
         ("position", config.position_threshold),

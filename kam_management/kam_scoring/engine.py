@@ -53,6 +53,10 @@ class Scorer(ABC):
     """Base class of the scorers run by :func:`classify`."""
 
     name: ClassVar[str] = ""
+    # Where the scorer comes from: the module that defined it, recorded by
+    # register_scorer unless the class sets it. A host application uses it to
+    # run only the scorers of the plug-ins enabled for the data at hand.
+    origin: ClassVar[str] = ""
     requires: ClassVar[tuple[str, ...]] = ()
     provides: ClassVar[tuple[str, ...]] = ()
 
@@ -81,6 +85,8 @@ def register_scorer(cls: type[Scorer]) -> type[Scorer]:
         raise ValueError(f"{cls.__name__} must define a name and provided columns")
     if cls in _REGISTRY:
         return cls
+    if not cls.__dict__.get("origin"):
+        cls.origin = cls.__module__
     for other in _REGISTRY:
         if other.name == cls.name:
             raise ValueError(f"a scorer named {cls.name!r} is already registered")
@@ -143,6 +149,11 @@ def order_scorers(
     return ordered
 
 
+def scorer_classes() -> list[type[Scorer]]:
+    """The registered scorer classes, in registration order (a copy)."""
+    return list(_REGISTRY)
+
+
 def registered_scorers(available: Iterable[str] = INPUT_COLUMNS) -> list[Scorer]:
     """Return instances of the registered scorers in dependency order."""
     return order_scorers(_REGISTRY, available)
@@ -159,6 +170,8 @@ def classify(
     Missing input columns are added as NaN. Each scorer sees the frame with the
     outputs of the scorers before it; the result is the input frame followed by
     every provided column (a provided column already present is replaced).
+    What a scorer puts in its output's ``attrs`` (a model fit, say) is kept
+    in ``result.attrs["scorer_info"][scorer.name]``.
     """
     validate_config(config)
     result = frame.copy()
@@ -167,12 +180,16 @@ def classify(
         filler = pd.DataFrame(np.nan, index=result.index, columns=missing)
         result = pd.concat([result, filler], axis=1)
     chosen = _REGISTRY if scorers is None else scorers
+    info = {}
     for scorer in order_scorers(chosen, result.columns):
         output = scorer.score(result, config)
         _check_output(scorer, output, result.index)
+        if output.attrs:
+            info[scorer.name] = dict(output.attrs)
         columns = list(scorer.provides)
         kept = result.drop(columns=[c for c in columns if c in result.columns])
         result = pd.concat([kept, output[columns]], axis=1)
+    result.attrs = {"scorer_info": info}
     return result
 
 

@@ -7,6 +7,10 @@ to :func:`~odoo.addons.kam_management.kam_scoring.classify` and writes the
 results back with set-based SQL. New scorers plug in by registering with
 ``odoo.addons.kam_management.kam_scoring.register_scorer`` and extending
 :meth:`KamClassificationEngine._result_fields`.
+
+The scorer registry belongs to the Python process, which may serve several
+databases: a run uses only the scorers of the addons loaded in the database
+it classifies (:meth:`KamClassificationEngine._scorers`).
 """
 
 import io
@@ -18,7 +22,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..kam_scoring import classify, position_scores
+from ..kam_scoring import (
+    CLV_COLUMNS,
+    CLV_INPUT_COLUMNS,
+    classify,
+    position_scores,
+    scorer_classes,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +53,9 @@ ENGINE_FIELDS = (
     "potential_score",
     "position_score",
     "quadrant",
+    # churn and lifetime value (scorer "clv"), with their inputs
+    *CLV_INPUT_COLUMNS,
+    *CLV_COLUMNS,
 )
 # Every kam.account field a run writes; nobody else may (see kam.account.write).
 # Nothing that changes by itself from one day to the next is stored (the days
@@ -85,6 +98,40 @@ class KamClassificationEngine(models.AbstractModel):
         return list(ENGINE_FIELDS)
 
     @api.model
+    def _scorers(self):
+        """The registered scorers of the addons loaded in this database.
+
+        The registry of scorers is shared by every database the server
+        holds; a scorer registered by an addon counts here only where that
+        addon is installed (or being installed: its data may classify).
+        This addon's own scorers always count, and so do scorers defined
+        outside any addon.
+        """
+        loaded = set(self.env.registry._init_modules)
+        loaded.add("kam_management")
+        if self.env.context.get("install_module"):
+            loaded.add(self.env.context["install_module"])
+        chosen = []
+        for scorer in scorer_classes():
+            parts = (scorer.origin or "").split(".")
+            addon = (
+                parts[2] if parts[:2] == ["odoo", "addons"] and len(parts) > 2 else None
+            )
+            if addon is None or addon in loaded:
+                chosen.append(scorer)
+        return chosen
+
+    @api.model
+    def _classify(self, frame, config):
+        """Run this database's scorers on ``frame``."""
+        return classify(frame, config, scorers=self._scorers())
+
+    @api.model
+    def _scorer_stats(self, result):
+        """Values of the run record from the scorers' own reports (hook)."""
+        return {}
+
+    @api.model
     def _cost_sql(self, company):
         """SQL cost of one invoice line: quantity times the product's cost.
 
@@ -111,7 +158,8 @@ class KamClassificationEngine(models.AbstractModel):
         accounts = self._read_accounts(company)
         accounts = self._add_new_accounts(accounts, figures.index)
         frame = self._build_frame(company, figures, accounts, today)
-        result = classify(frame, config)
+        result = self._classify(frame, config)
+        scorer_stats = self._scorer_stats(result)
         result = self._apply_locks(result, accounts)
         moves = self._moves(result, accounts)
 
@@ -145,6 +193,7 @@ class KamClassificationEngine(models.AbstractModel):
             "nominated_count": len(nominated),
             "notified_count": notified,
             "warnings": self._warnings(company, accounts) or False,
+            **scorer_stats,
         }
 
     # ------------------------------------------------------------------
@@ -385,7 +434,8 @@ class KamClassificationEngine(models.AbstractModel):
         out = pd.DataFrame(index=result.index)
         out["partner_id"] = result.index.astype(int)
         for name in names:
-            out[name] = result[name]
+            # NULL when the scorer providing it is not installed here.
+            out[name] = result.get(name, np.nan)
         out["revenue"] = result["revenue"].round(2)
         out["revenue_prev"] = result["revenue_prev"].round(2)
         out["invoice_count"] = result["invoice_count"].astype(int)

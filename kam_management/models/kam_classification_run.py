@@ -229,6 +229,8 @@ class KamClassificationRun(models.Model):
                         "potential_threshold": config.potential_threshold,
                         "position_threshold": config.position_threshold,
                         "auto_nominate": company.kam_auto_nominate,
+                        "clv_horizon_months": config.clv_horizon_months,
+                        "clv_discount_rate": config.clv_discount_rate,
                     },
                     indent=1,
                 ),

@@ -5,6 +5,7 @@ from . import (
     test_classification,
     test_classification_display,
     test_classify_now,
+    test_clv,
     test_config,
     test_kam_assignment,
     test_kam_workload_time,

@@ -440,7 +440,7 @@ class KamPortfolioXlsx(models.AbstractModel):
         ]
         helper_col = len(headers) + 1
         header_row = self._table_header(
-            sheet, headers, formats, widths=[7, 38, 7, 16, 9, 11, 16, 9]
+            sheet, headers, formats, widths=[7, 38, 11, 16, 9, 11, 16, 9]
         )
         sheet.ws.write_string(
             header_row,

@@ -50,6 +50,10 @@ ACCOUNT_FIELDS = (
     "scorecard_date",
     "scorecard_missing",
     "has_position",
+    "has_prediction",
+    "churn_probability",
+    "expected_revenue_12m",
+    "clv_value",
 )
 
 

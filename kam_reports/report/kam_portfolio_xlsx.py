@@ -758,6 +758,27 @@ class KamPortfolioXlsx(models.AbstractModel):
                 )
             ),
             (
+                self.env._("Churn risk"),
+                9,
+                lambda k: (
+                    k["churn_probability"] / 100.0 if k["has_prediction"] else None,
+                    "pct",
+                ),
+            ),
+            (
+                self.env._("Expected revenue, 12 months"),
+                14,
+                lambda k: (
+                    k["expected_revenue_12m"] if k["has_prediction"] else None,
+                    "money",
+                ),
+            ),
+            (
+                self.env._("Lifetime value"),
+                14,
+                lambda k: (k["clv_value"] if k["has_prediction"] else None, "money"),
+            ),
+            (
                 self.env._("Account plan"),
                 26,
                 lambda k: ((k["plan"] or {}).get("name"), "text"),

@@ -113,6 +113,18 @@ class TestPortfolioWorkbook(KamReportsCommon):
         self.assertEqual(big["Quadrant"], quadrants[self.acc_big.quadrant])
         self.assertEqual(big["Plan status"], "Draft")
         self.assertAlmostEqual(big["Potential"], self.acc_big.potential_score)
+        # Churn risk and lifetime value: the stored predictions, blank without.
+        for row, account in zip(
+            accounts_rows, (self.acc_big, self.acc_mid), strict=True
+        ):
+            if account.has_prediction:
+                self.assertAlmostEqual(
+                    row["Churn risk"], account.churn_probability / 100.0
+                )
+                self.assertAlmostEqual(row["Lifetime value"], account.clv_value)
+            else:
+                self.assertIsNone(row["Churn risk"])
+                self.assertIsNone(row["Lifetime value"])
         summary = book["Summary"]
         figures = {
             summary.cell(r, 1).value: summary.cell(r, 2).value
@@ -314,3 +326,22 @@ class TestPortfolioWorkbook(KamReportsCommon):
         self.assertEqual(book.sheetnames[0], "Resumen")
         self.assertIn("Cuentas", book.sheetnames)
         self.assertEqual(book["Pareto"].cell(HEADER_ROW, 2).value, "Cliente")
+
+    def test_accounts_sheet_shows_the_churn_and_lifetime_value_predictions(self):
+        # As the classification's lifetime-value scorer stores them.
+        self.acc_big.sudo().write(
+            {
+                "has_prediction": True,
+                "churn_probability": 42.5,
+                "expected_revenue_12m": 8000.0,
+                "clv_value": 21000.0,
+            }
+        )
+        self.acc_mid.sudo().write({"has_prediction": False})
+        book, _content = self._workbook(self.director)
+        rows = {r["Key account"]: r for r in self._rows(book["Accounts"])}
+        self.assertAlmostEqual(rows["Big Buyer"]["Churn risk"], 0.425)
+        self.assertAlmostEqual(rows["Big Buyer"]["Expected revenue, 12 months"], 8000.0)
+        self.assertAlmostEqual(rows["Big Buyer"]["Lifetime value"], 21000.0)
+        self.assertIsNone(rows["Mid Market"]["Churn risk"])
+        self.assertIsNone(rows["Mid Market"]["Lifetime value"])

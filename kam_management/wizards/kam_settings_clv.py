@@ -4,6 +4,8 @@ from odoo import api, fields, models
 
 
 class KamSettings(models.TransientModel):
+    # One file per feature, as for the other extensions of the settings.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "kam.settings"
 
     kam_clv_horizon_months = fields.Integer(string="Lifetime Value Horizon (months)")

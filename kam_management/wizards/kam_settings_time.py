@@ -6,6 +6,8 @@ from ..models.kam_time_category import PROFILE_FIELDS
 
 
 class KamSettings(models.TransientModel):
+    # One file per feature, as for the other extensions of the settings.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "kam.settings"
 
     kam_time_ref_relationships = fields.Float(string="Developing Relationships (%)")

@@ -59,12 +59,16 @@ class KamAssignmentWizard(models.TransientModel):
         [("draft", "Choose"), ("proposed", "Proposal")], default="draft"
     )
     line_ids = fields.One2many("kam.assignment.line", "wizard_id")
-    total_current_fit = fields.Float(string="Total Fit Today", digits=(16, 2))
-    total_proposed_fit = fields.Float(string="Total Fit Proposed", digits=(16, 2))
-    fit_gain = fields.Float(string="Gain", digits=(16, 2))
-    change_count = fields.Integer(string="Changes")
-    unassigned_count = fields.Integer(string="Left Unassigned")
-    capacity_total = fields.Integer(string="Places")
+    total_current_fit = fields.Float(
+        string="Total Fit Today", digits=(16, 2), readonly=True
+    )
+    total_proposed_fit = fields.Float(
+        string="Total Fit Proposed", digits=(16, 2), readonly=True
+    )
+    fit_gain = fields.Float(string="Gain", digits=(16, 2), readonly=True)
+    change_count = fields.Integer(string="Changes", readonly=True)
+    unassigned_count = fields.Integer(string="Left Unassigned", readonly=True)
+    capacity_total = fields.Integer(string="Places", readonly=True)
     message = fields.Text(readonly=True)
 
     # ------------------------------------------------------------------

@@ -67,6 +67,7 @@
         "views/kam_relationship_graph_views.xml",
         "data/kam_alert_rule_clv_data.xml",
         "views/kam_clv_views.xml",
+        "security/kam_wizard_security.xml",
     ],
     "demo": [
         "demo/kam_clv_demo.xml",

@@ -161,6 +161,22 @@ def test_vectorised_over_many_accounts():
     assert set(result["health_light"]) <= {"green", "amber", "red"}
 
 
+def test_survey_summary_ignores_values_off_the_scale():
+    # What the public survey stores for a forged answer: none of it is data.
+    answers = pd.DataFrame(
+        {
+            "account_id": [1, 1, 1, 1, 2, 2],
+            "value": [8.0, 11.0, -5.0, 2147483647.0, 12.0, -1.0],
+        }
+    )
+    summary = survey_summary(answers)
+    assert summary.loc[1, "survey_score"] == pytest.approx(8.0)
+    assert summary.loc[1, "survey_answers"] == 1
+    assert 2 not in summary.index
+    assert summary["survey_score"].between(0, 10).all()
+    assert summary["survey_nps"].between(-100, 100).all()
+
+
 def test_survey_summary_score_nps_and_count():
     answers = pd.DataFrame(
         {

@@ -37,6 +37,8 @@ DEFAULT_AREA_WEIGHTS: Mapping[str, float] = MappingProxyType(
 
 # Net Promoter Score bands on the 0-10 question: promoters answer 9 or 10,
 # detractors 0 to 6 (7 and 8 are passives).
+NPS_MIN = 0
+NPS_MAX = 10
 NPS_PROMOTER_FROM = 9
 NPS_DETRACTOR_TO = 6
 
@@ -175,9 +177,12 @@ def survey_summary(answers: pd.DataFrame) -> pd.DataFrame:
     :return: indexed by account, ``survey_score`` (mean value, 0-10),
         ``survey_nps`` (% promoters, 9-10, minus % detractors, 0-6: -100 to
         100) and ``survey_answers`` (answers with a value); accounts whose
-        answers all skipped the question have no row: not enough data
+        answers all skipped the question (or are off the 0-10 scale) have
+        no row: not enough data
     """
     values = answers.dropna(subset=["value"])
+    # Only answers on the NPS scale are answers: anything else is no data.
+    values = values[values["value"].astype(float).between(NPS_MIN, NPS_MAX)]
     value = values["value"].astype(float)
     frame = pd.DataFrame(
         {

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from .kam_format import format_number
 from .survey_survey import KAM_SURVEY_TYPE
+from .survey_user_input import VALID_NPS_LINE, flush_nps
 
 
 class KamAlertRule(models.Model):
@@ -93,10 +94,7 @@ class KamAlertRule(models.Model):
         self.env["survey.user_input"].flush_model(
             ["kam_account_id", "state", "test_entry", "end_datetime", "partner_id"]
         )
-        self.env["survey.user_input.line"].flush_model(
-            ["user_input_id", "question_id", "value_scale", "skipped", "answer_type"]
-        )
-        self.env["survey.question"].flush_model(["is_kam_nps"])
+        flush_nps(self.env)
         self.env["survey.survey"].flush_model(["survey_type"])
         return self.env.execute_query(
             SQL(
@@ -112,8 +110,7 @@ class KamAlertRule(models.Model):
                    AND s.survey_type = %(type)s
                    AND ui.state = 'done' AND NOT COALESCE(ui.test_entry, FALSE)
                    AND ui.end_datetime >= %(since)s
-                   AND q.is_kam_nps AND l.answer_type = 'scale'
-                   AND NOT COALESCE(l.skipped, FALSE)
+                   AND %(valid_line)s
               GROUP BY ui.kam_account_id, ui.id, p.name, ui.end_datetime
                 HAVING AVG(l.value_scale) < %(threshold)s
                 """,
@@ -121,6 +118,7 @@ class KamAlertRule(models.Model):
                 type=KAM_SURVEY_TYPE,
                 since=fields.Datetime.to_datetime(since),
                 threshold=self.min_survey_score,
+                valid_line=VALID_NPS_LINE,
             )
         )
 

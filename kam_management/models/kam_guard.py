@@ -15,10 +15,13 @@ value over RPC. The mixin closes those gaps for the addon's models:
   read every record it is given, before it computes anything.
 """
 
+import datetime
 import math
+import numbers
 
 from odoo import api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import NewId
 
 from .kam_format import format_number
 
@@ -28,6 +31,11 @@ CHAR_MAX = 512
 TEXT_MAX = 100_000
 INT_MAX = 2**31 - 1
 FLOAT_MAX = 1e15
+# Every date the product stores or computes with lies in these years: far
+# enough for any business date, and date arithmetic (a year on, a window
+# back) stays within Python's and PostgreSQL's dates at both ends.
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2999, 12, 31)
 
 
 def _field_label(model, fname):
@@ -42,8 +50,155 @@ def is_internal_user_of(user, company):
     return not user.share and company in user.company_ids
 
 
+def date_bounds():
+    """The first and last day any date of the product may take."""
+    return DATE_MIN, DATE_MAX
+
+
+def check_date(env, value, label):
+    """``value`` (a date, datetime or ISO text) as a date within the bounds.
+
+    :raise ValidationError: naming ``label`` when ``value`` is no date, an
+        impossible one (February 30) or one outside :func:`date_bounds`
+    """
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            raise ValidationError(
+                env._(
+                    "%(field)s: %(value)s is not a valid date.",
+                    field=label,
+                    value=value[:40],
+                )
+            ) from None
+    else:
+        raise ValidationError(
+            env._(
+                "%(field)s: %(value)s is not a valid date.",
+                field=label,
+                value=str(value)[:40],
+            )
+        )
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValidationError(
+            env._(
+                "%(field)s: %(value)s is outside the years %(first)s to %(last)s.",
+                field=label,
+                value=day.isoformat(),
+                first=DATE_MIN.year,
+                last=DATE_MAX.year,
+            )
+        )
+    return day
+
+
+def _wrong_type(env, model, fname, value):
+    return ValidationError(
+        env._(
+            "%(field)s: %(value)s is not a valid value.",
+            field=_field_label(model, fname),
+            value=repr(value)[:40],
+        )
+    )
+
+
+def _relational_ids(field, value):
+    """The ids a many2one value or x2many commands link, or None if malformed."""
+    if isinstance(value, models.BaseModel):
+        return value.ids
+    if field.type == "many2one":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        return [value]
+    if not isinstance(value, list | tuple):
+        return None
+    ids = []
+    for command in value:
+        if isinstance(command, int) and not isinstance(command, bool):
+            ids.append(command)  # a bare id (the old API)
+            continue
+        if not isinstance(command, list | tuple) or not command:
+            return None
+        code = command[0]
+        if code in (0, 5):  # create (checked by the comodel), clear
+            continue
+        if code == 6:
+            if len(command) < 3 or not isinstance(command[2], list | tuple):
+                return None
+            linked = command[2]
+        elif code in (1, 2, 3, 4) and len(command) >= 2:
+            linked = [command[1]]
+        else:
+            return None
+        if any(isinstance(i, bool) or not isinstance(i, int) for i in linked):
+            return None
+        ids.extend(linked)
+    return ids
+
+
+def _check_value_type(model, fname, field, value):
+    """Refuse a value Odoo could not convert for the field's type."""
+    env = model.env
+    ftype = field.type
+    if ftype in ("char", "text", "html", "selection"):
+        ok = isinstance(value, str)
+    elif ftype == "integer":
+        ok = isinstance(value, int | float)
+        if isinstance(value, str):
+            try:
+                int(value)
+                ok = True
+            except ValueError:
+                ok = False
+    elif ftype in ("float", "monetary"):
+        ok = isinstance(value, int | float)
+        if isinstance(value, str):
+            try:
+                float(value)
+                ok = True
+            except ValueError:
+                ok = False
+    elif ftype in ("date", "datetime"):
+        ok = isinstance(value, str | datetime.date)
+    elif ftype in ("many2one", "many2many", "one2many"):
+        ok = _relational_ids(field, value) is not None
+    else:
+        ok = True
+    if not ok:
+        raise _wrong_type(env, model, fname, value)
+
+
+def _check_linked_records(model, fname, field, value):
+    """A user links only records of the addon they may read."""
+    if model.env.su or not field.comodel_name.startswith("kam."):
+        return
+    ids = _relational_ids(field, value) or []
+    if not ids:
+        return
+    records = model.env[field.comodel_name].browse(ids)
+    existing = records.exists()
+    if len(existing) != len(set(ids)):
+        raise ValidationError(
+            model.env._(
+                "%(field)s: the record you chose no longer exists.",
+                field=_field_label(model, fname),
+            )
+        )
+    existing.check_access("read")
+
+
 def check_input_values(model, vals):
     """Refuse values that the database or the reports cannot hold.
+
+    Checks the type of each value for its field, then its size: NUL bytes
+    and over-long texts, fractional or huge numbers, impossible dates or
+    dates outside :func:`date_bounds`, unknown choices, and links to records
+    of the addon that the user may not read.
 
     :raise ValidationError: with the field's label in the user's language
     """
@@ -52,8 +207,11 @@ def check_input_values(model, vals):
         field = model._fields.get(fname)
         if field is None or value is None or value is False:
             continue
+        _check_value_type(model, fname, field, value)
         ftype = field.type
-        if ftype in ("char", "text", "html") and isinstance(value, str):
+        if field.relational:
+            _check_linked_records(model, fname, field, value)
+        elif ftype in ("char", "text", "html"):
             if "\x00" in value:
                 raise ValidationError(
                     env._(
@@ -73,17 +231,28 @@ def check_input_values(model, vals):
                     )
                 )
         elif ftype == "integer" and not isinstance(value, bool):
-            if isinstance(value, float) and (
-                not math.isfinite(value) or not value.is_integer()
+            number = float(value) if isinstance(value, str) else value
+            if isinstance(number, float) and (
+                not math.isfinite(number) or not number.is_integer()
             ):
                 raise ValidationError(
                     env._(
                         "%(field)s must be a whole number (got %(value)s).",
                         field=_field_label(model, fname),
-                        value=format_number(env, value),
+                        value=format_number(env, number),
                     )
                 )
-            if isinstance(value, int | float) and abs(value) > INT_MAX:
+            if abs(number) > INT_MAX:
+                raise ValidationError(
+                    env._(
+                        "%(field)s is out of range (got %(value)s).",
+                        field=_field_label(model, fname),
+                        value=number,
+                    )
+                )
+        elif ftype in ("float", "monetary") and not isinstance(value, bool):
+            number = float(value)
+            if not math.isfinite(number) or abs(number) > FLOAT_MAX:
                 raise ValidationError(
                     env._(
                         "%(field)s is out of range (got %(value)s).",
@@ -91,27 +260,9 @@ def check_input_values(model, vals):
                         value=value,
                     )
                 )
-        elif ftype in ("float", "monetary") and isinstance(value, int | float):
-            if not math.isfinite(value) or abs(value) > FLOAT_MAX:
-                raise ValidationError(
-                    env._(
-                        "%(field)s is out of range (got %(value)s).",
-                        field=_field_label(model, fname),
-                        value=value,
-                    )
-                )
-        elif ftype in ("date", "datetime") and isinstance(value, str):
-            try:
-                field.convert_to_cache(value, model)
-            except (ValueError, TypeError):
-                raise ValidationError(
-                    env._(
-                        "%(field)s: %(value)s is not a valid date.",
-                        field=_field_label(model, fname),
-                        value=value[:40],
-                    )
-                ) from None
-        elif ftype == "selection" and isinstance(value, str):
+        elif ftype in ("date", "datetime"):
+            check_date(env, value, _field_label(model, fname))
+        elif ftype == "selection":
             allowed = field.get_values(env)
             if value not in allowed:
                 raise ValidationError(
@@ -121,6 +272,16 @@ def check_input_values(model, vals):
                         value=value[:40],
                     )
                 )
+
+
+class KamRecordError(UserError, ValueError):
+    """Records that a method cannot work on: too many, none, or ids that are
+    no ids. A ``ValueError`` too, as Odoo's own ``ensure_one`` raises."""
+
+
+def _record_label(model):
+    # sudo: the model's name in the user's language, whatever their rights.
+    return model.env["ir.model"].sudo()._get(model._name).name or model._name
 
 
 class KamGuardMixin(models.AbstractModel):
@@ -161,6 +322,35 @@ class KamGuardMixin(models.AbstractModel):
                     ),
                 )
             )
+
+    def browse(self, ids=None):
+        records = super().browse(ids)
+        # Ids sent over RPC are the caller's: "x" or 1.5 would otherwise
+        # reach PostgreSQL and end in a traceback.
+        for record_id in records._ids:
+            if isinstance(record_id, bool) or not isinstance(
+                record_id, numbers.Integral | NewId
+            ):
+                raise KamRecordError(
+                    self.env._(
+                        "%(value)s is not the id of a record of %(model)s.",
+                        value=repr(record_id)[:40],
+                        model=_record_label(self),
+                    )
+                )
+        return records
+
+    def ensure_one(self):
+        if len(self._ids) != 1:
+            raise KamRecordError(
+                self.env._(
+                    "This works on one record of %(model)s at a time; %(count)s "
+                    "were given.",
+                    model=_record_label(self),
+                    count=len(self._ids),
+                )
+            )
+        return self
 
     @api.model_create_multi
     def create(self, vals_list):

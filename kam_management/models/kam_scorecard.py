@@ -28,6 +28,7 @@ from ..kam_scoring.scorecard import (
 )
 from .kam_format import format_number
 from .survey_survey import KAM_SURVEY_TYPE
+from .survey_user_input import VALID_NPS_LINE, flush_nps
 
 LIGHTS = [("green", "Healthy"), ("amber", "Watch"), ("red", "At Risk")]
 TRENDS = [("up", "Improving"), ("flat", "Stable"), ("down", "Worsening")]
@@ -799,6 +800,7 @@ class KamScorecardEngine(models.AbstractModel):
         answered leave the score unknown (not enough data), never 0."""
         for model in ("survey.user_input", "survey.user_input.line", "survey.question"):
             self.env[model].flush_model()
+        flush_nps(self.env)
         rows = self.env.execute_query(
             SQL(
                 """
@@ -812,9 +814,7 @@ class KamScorecardEngine(models.AbstractModel):
                         SELECT AVG(l.value_scale)::float8 AS value
                           FROM survey_user_input_line l
                           JOIN survey_question q ON q.id = l.question_id
-                         WHERE l.user_input_id = ui.id AND q.is_kam_nps
-                           AND l.answer_type = 'scale'
-                           AND NOT COALESCE(l.skipped, FALSE)
+                         WHERE l.user_input_id = ui.id AND %(valid_line)s
                        ) nps ON TRUE
                  WHERE ui.kam_account_id = ANY(%(ids)s)
                    AND NOT COALESCE(ui.test_entry, FALSE)
@@ -824,6 +824,7 @@ class KamScorecardEngine(models.AbstractModel):
                 since=fields.Datetime.to_datetime(start),
                 type=KAM_SURVEY_TYPE,
                 ids=accounts.ids,
+                valid_line=VALID_NPS_LINE,
             )
         )
         answers = pd.DataFrame(rows, columns=["account_id", "done", "value"])

@@ -13,6 +13,8 @@ from . import (
     test_scorecard,
     test_security,
     test_security_attacks,
+    test_security_inputs,
+    test_security_wizards,
     test_survey,
     test_tour,
     test_ui_first_use,

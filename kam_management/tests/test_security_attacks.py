@@ -17,7 +17,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import KamCommon
+from .common import KamAttackCommon, KamCommon
 
 PLAN_SPEC = {
     "pareto_class": {},
@@ -29,115 +29,8 @@ PLAN_SPEC = {
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityAttacks(KamCommon):
-    """Who attacks: kam_1 (a KAM), kam_2 (another KAM), member (in kam_2's
-    team), a salesman, a portal user, and a director and a KAM of a second
-    company."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company2 = cls.env["res.company"].create(
-            {"name": "KAM Second Company", "currency_id": cls.company.currency_id.id}
-        )
-        cls.env.user.company_ids = [Command.link(cls.company2.id)]
-        cls.member = cls._create_user(
-            "kam_member", "Mia Member", "kam_management.group_kam_user"
-        )
-        cls.salesman = cls._create_user(
-            "kam_salesman", "Sam Salesman", "sales_team.group_sale_salesman"
-        )
-        cls.portal = cls.env["res.users"].create(
-            {
-                "login": "kam_portal",
-                "name": "Pat Portal",
-                "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
-                "company_id": cls.company.id,
-                "company_ids": [Command.set(cls.company.ids)],
-            }
-        )
-        cls.director2 = cls._create_user(
-            "kam_director2",
-            "Dora Director Two",
-            "kam_management.group_kam_manager",
-            companies=cls.company2,
-        )
-        cls.kam_other = cls._create_user(
-            "kam_other", "Otto Other", "kam_management.group_kam_user", cls.company2
-        )
-
-        cls.p_own = cls._create_customer("Attack Own Customer")
-        cls.p_kam2 = cls._create_customer("Attack Second Customer")
-        cls.p_free = cls._create_customer("Attack Free Customer")
-        cls.p_c2 = cls._create_customer("Attack Company Two Customer")
-        cls.contact_kam2 = cls.env["res.partner"].create(
-            {"name": "Bea Buyer", "parent_id": cls.p_kam2.id}
-        )
-        cls.acc_own = cls._create_account(
-            cls.p_own, is_key_account=True, kam_user_id=cls.kam_1.id
-        )
-        cls.acc_kam2 = cls._create_account(
-            cls.p_kam2, is_key_account=True, kam_user_id=cls.kam_2.id
-        )
-        cls.env["kam.team.member"].create(
-            {"account_id": cls.acc_kam2.id, "user_id": cls.member.id}
-        )
-        cls.acc_free = cls._create_account(cls.p_free)
-        cls.acc_c2 = cls._create_account(
-            cls.p_c2,
-            company=cls.company2,
-            is_key_account=True,
-            kam_user_id=cls.kam_other.id,
-        )
-        cls.plan_own = cls._plan(cls.acc_own)
-        cls.plan_kam2 = cls._plan(cls.acc_kam2)
-        cls.role_kam2 = cls.env["kam.buying.role"].create(
-            {
-                "account_id": cls.acc_kam2.id,
-                "partner_id": cls.contact_kam2.id,
-                "personal_interests": "Wants the CFO job",
-                "owner_id": cls.kam_2.id,
-            }
-        )
-        cls.agreement_own = cls.env["kam.agreement"].create(
-            {"account_id": cls.acc_own.id, "name": "Own frame contract"}
-        )
-        cls.action_own = cls.env["kam.plan.action"].create(
-            {
-                "plan_id": cls.plan_own.id,
-                "name": "Call the buyer",
-                "owner_id": cls.kam_1.id,
-            }
-        )
-        cls.action_kam2 = cls.env["kam.plan.action"].create(
-            {"plan_id": cls.plan_kam2.id, "name": "Visit", "owner_id": cls.kam_2.id}
-        )
-
-    @classmethod
-    def _plan(cls, account, **values):
-        return cls.env["kam.account.plan"].create(
-            dict(
-                {
-                    "account_id": account.id,
-                    "date_start": cls.today - timedelta(days=30),
-                    "date_end": cls.today + timedelta(days=400),
-                },
-                **values,
-            )
-        )
-
-    def setUp(self):
-        super().setUp()
-        # Access checks must not be answered from the superuser's cache.
-        self.env.invalidate_all()
-
-    def as_(self, user, model):
-        """``model`` as ``user`` logged in: in the user's own companies."""
-        return (
-            self.env[model]
-            .with_user(user)
-            .with_context(allowed_company_ids=user.company_ids.ids)
-        )
+class TestSecurityAttacks(KamAttackCommon):
+    """Replays of the attacks, each as its user (see KamAttackCommon)."""
 
     # ------------------------------------------------------------------
     # 1. Moving a record into another account
@@ -225,8 +118,9 @@ class TestSecurityAttacks(KamCommon):
                 .id,
             }
         )
-        # The contact is not the other customer's either.
-        with self.assertRaises(ValidationError):
+        # The other account is not the KAM's (nor is the contact the other
+        # customer's): refused before anything is written.
+        with self.assertRaises(AccessError):
             role.write({"account_id": self.acc_kam2.id})
         self.assertEqual(self.agreement_own.account_id, self.acc_own)
 

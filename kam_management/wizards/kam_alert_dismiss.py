@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class KamAlertDismiss(models.TransientModel):
     _name = "kam.alert.dismiss"
+    _inherit = ["kam.guard.mixin"]
     _description = "Dismiss Key Account Alerts"
 
     alert_ids = fields.Many2many("kam.alert", string="Alerts", required=True)

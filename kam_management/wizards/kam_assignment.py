@@ -16,7 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..kam_scoring.assignment import AssignmentError, assign, fit_matrix
-from ..models.kam_guard import is_internal_user_of
+from ..models.kam_guard import check_input_values, is_internal_user_of
 
 
 def _names(records, limit=10):
@@ -27,6 +27,7 @@ def _names(records, limit=10):
 
 class KamAssignmentWizard(models.TransientModel):
     _name = "kam.assignment.wizard"
+    _inherit = ["kam.guard.mixin"]
     _description = "Assignment of Key Accounts by Competencies"
 
     company_id = fields.Many2one(
@@ -110,6 +111,8 @@ class KamAssignmentWizard(models.TransientModel):
     def create(self, vals_list):
         Company = self.env["res.company"]
         for vals in vals_list:
+            # The values' types first: the company is read to check the user.
+            check_input_values(self, vals)
             self._check_director(Company.browse(vals.get("company_id")) or None)
         return super().create(vals_list)
 
@@ -351,7 +354,9 @@ class KamAssignmentWizard(models.TransientModel):
                 )
             )
         self.line_ids.unlink()
-        self.env["kam.assignment.line"].create(lines)
+        # sudo: the proposal's lines are the proposal's, never typed in by
+        # users (see KamAssignmentLine.create); the wizard is the user's own.
+        self.env["kam.assignment.line"].sudo().create(lines)
         self.write(
             {
                 "state": "proposed",
@@ -453,6 +458,7 @@ class KamAssignmentWizard(models.TransientModel):
 
 class KamAssignmentLine(models.TransientModel):
     _name = "kam.assignment.line"
+    _inherit = ["kam.guard.mixin"]
     _description = "Proposed Assignment of a Key Account"
     _order = "is_change desc, proposed_fit desc, id"
 
@@ -483,6 +489,17 @@ class KamAssignmentLine(models.TransientModel):
             line.fit_difference = (
                 line.proposed_fit - line.current_fit if line.proposed_kam_id else 0.0
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The lines of an assignment proposal are made by the "
+                    "proposal (Propose), not by hand."
+                )
+            )
+        return super().create(vals_list)
 
     def write(self, vals):
         # Only the tick is the director's; the rest is the proposal.

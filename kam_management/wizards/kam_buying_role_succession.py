@@ -15,6 +15,7 @@ class KamBuyingRoleSuccession(models.TransientModel):
     """
 
     _name = "kam.buying.role.succession"
+    _inherit = ["kam.guard.mixin"]
     _description = "Buying Centre: Contact Left"
 
     role_id = fields.Many2one(

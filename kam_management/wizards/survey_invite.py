@@ -6,7 +6,7 @@ answer it creates belongs to the account.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import email_normalize
 
 from ..models.survey_survey import KAM_SURVEY_TYPE
@@ -28,6 +28,21 @@ class SurveyInvite(models.TransientModel):
         # The account must be the user's to send its survey.
         accounts.check_access("read")
         return super().create(vals_list)
+
+    def write(self, vals):
+        # The invitation is sent from the account it was opened on: moving it
+        # to another account would lend it that account's name and contacts.
+        if "kam_account_id" in vals and not self.env.su:
+            new_id = vals["kam_account_id"] or False
+            if any(invite.kam_account_id.id != new_id for invite in self):
+                raise UserError(
+                    self.env._(
+                        "The key account of a satisfaction survey invitation "
+                        "cannot be changed: open the invitation from the other "
+                        "account."
+                    )
+                )
+        return super().write(vals)
 
     @api.constrains("kam_account_id", "partner_ids", "survey_id")
     def _check_kam_recipients(self):
@@ -69,7 +84,27 @@ class SurveyInvite(models.TransientModel):
                         emails=", ".join(email_normalize(e) or e for e in emails),
                     )
                 )
+            # sudo: KAMs create no survey answers themselves (they could then
+            # answer in their customer's name); the invitation creates them,
+            # for the account's own contacts checked above.
+            return super(SurveyInvite, self.sudo())._prepare_answers(partners, emails)
         return super()._prepare_answers(partners, emails)
+
+    def _get_done_partners_emails(self, existing_answers):
+        if self.kam_account_id:
+            # Only this account's answers count as already sent.
+            existing_answers = existing_answers.filtered(
+                lambda answer: answer.kam_account_id == self.kam_account_id
+            )
+        return super()._get_done_partners_emails(existing_answers)
+
+    def _send_mail(self, answer):
+        if self.kam_account_id:
+            # The answer's token is hidden from KAMs (whoever has it answers
+            # in the customer's name): the invitation reads it for its mail,
+            # rendered with the user's rights from the cache.
+            answer.sudo().mapped("access_token")
+        return super()._send_mail(answer)
 
     def _get_answers_values(self):
         values = super()._get_answers_values()

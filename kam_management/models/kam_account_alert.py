@@ -66,6 +66,16 @@ class KamAccount(models.Model):
             limit = today - relativedelta(months=months[account.company_id])
             account.position_inputs_stale = date < limit
 
+    def _kam_on_kam_change(self, former_kams):
+        """The open alerts and their activities follow the account to its new
+        KAM at once, before the former KAM's access is revoked."""
+        # sudo: the owner of an alert is the application's; the caller
+        # changed the KAM, which decides it.
+        self.env["kam.alert"].sudo().search(
+            [("account_id", "in", self.ids), ("state", "=", "open")]
+        )._kam_follow_kam()
+        return super()._kam_on_kam_change(former_kams)
+
     def action_check_alerts(self):
         """Evaluate the alert rules for these accounts now."""
         self.check_access("read")
@@ -85,6 +95,7 @@ class KamAccount(models.Model):
 
     def action_view_alerts(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "kam_management.action_kam_alert"
         )

@@ -14,6 +14,7 @@ from . import (
     test_security,
     test_security_attacks,
     test_security_inputs,
+    test_security_models,
     test_security_wizards,
     test_survey,
     test_tour,

@@ -112,6 +112,21 @@ class TestSatisfactionSurvey(KamCommon):
     # ------------------------------------------------------------------
     # Scores
     # ------------------------------------------------------------------
+    def test_answers_off_the_scale_are_not_data(self):
+        """The public survey stores any number it is sent for the 0-10
+        question: such answers neither score nor raise alerts."""
+        for forged in (11, -5, 2147483647):
+            self._answer(self.account, self.boss, forged)
+        self._answer(self.other, self.buyer, 8)
+        self._answer(self.other, self.buyer, 12)
+        self._compute()
+        self.assertIsNone(self._raw(self.account, "sc_survey_score"))
+        self.assertEqual(self.account.sc_survey_answer_count, 0)
+        self.assertAlmostEqual(self.other.sc_survey_score, 8.0)
+        self.assertEqual(self.other.sc_survey_answer_count, 1)
+        self.env["kam.alert"]._kam_evaluate(self.account)
+        self.assertFalse(self._alerts())
+
     def test_scores_from_answers(self):
         self._answer(self.account, self.boss, 10)
         self._answer(self.account, self.clerk, 9, days_ago=40)

@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
@@ -676,7 +678,156 @@ class KamAccount(models.Model):
                 )
         if "quadrant_locked" in vals and not vals["quadrant_locked"]:
             vals.setdefault("lock_reason", False)
-        return super().write(vals)
+        former_kams = (
+            {account: account.kam_user_id for account in self.sudo()}
+            if "kam_user_id" in vals
+            else {}
+        )
+        res = super().write(vals)
+        changed = {
+            account: former
+            for account, former in former_kams.items()
+            if account.kam_user_id != former
+        }
+        if changed:
+            self.browse([account.id for account in changed])._kam_on_kam_change(
+                {account.id: former for account, former in changed.items()}
+            )
+        return res
+
+    # ------------------------------------------------------------------
+    # What follows access: followers and activities
+    # ------------------------------------------------------------------
+    def _kam_on_kam_change(self, former_kams):
+        """The KAM of these accounts changed: what followed the former KAM
+        moves in the same transaction.
+
+        :param former_kams: ``{account id: former KAM (possibly empty)}``
+        """
+        by_user = defaultdict(lambda: self.browse())
+        for account in self:
+            former = former_kams.get(account.id)
+            if former:
+                by_user[former] |= account
+        for user, accounts in by_user.items():
+            accounts._kam_revoke_access(user)
+
+    @api.model
+    @tools.ormcache()
+    def _kam_chatter_fields(self):
+        """``((model, field), ...)``: the models with a chatter whose records
+        belong to a key account, and the field that links them to it (the
+        account itself first, with ``id``)."""
+        thread = self.pool["mail.thread"]
+        result = [(self._name, "id")]
+        for name, model_class in self.pool.items():
+            if (
+                name == self._name
+                or model_class._abstract
+                or model_class._transient
+                or not issubclass(model_class, thread)
+            ):
+                continue
+            result.extend(
+                (name, fname)
+                for fname, field in model_class._fields.items()
+                if field.type == "many2one"
+                and field.comodel_name == self._name
+                and field.store
+            )
+        return tuple(result)
+
+    def _kam_revoke_access(self, users):
+        """``users`` may have lost access to these accounts (they left the
+        team, or are no longer the KAM): on every record of the accounts with
+        a chatter that a user can no longer read, the user stops following it
+        and their open activities go to the account's KAM (or, for an account
+        without KAM, to whoever made the change).
+
+        Users who still read a record (directors, a former KAM who joined the
+        team, an alert's fixed owner...) keep following it.
+        """
+        users = users.filtered(lambda u: u.partner_id)
+        if not self or not users:
+            return
+        # sudo: the records, followers and activities of the accounts are
+        # read and changed for the users who lost them; the rights of each
+        # user decide what they lost.
+        records = [
+            (fname, self.env[model].sudo().with_context(active_test=False))
+            for model, fname in self._kam_chatter_fields()
+        ]
+        records = [
+            (fname, model.search([(fname, "in", self.ids)])) for fname, model in records
+        ]
+        for user in users:
+            user_env = self.env(
+                user=user,
+                su=False,
+                context=dict(
+                    self.env.context,
+                    active_test=False,
+                    allowed_company_ids=user.company_ids.ids,
+                ),
+            )
+            for fname, model_records in records:
+                if not model_records:
+                    continue
+                readable = model_records.with_env(user_env)._filtered_access("read")
+                lost = model_records - readable
+                if lost:
+                    lost.message_unsubscribe(partner_ids=user.partner_id.ids)
+                    self._kam_hand_over_activities(lost, fname, user)
+
+    def _kam_hand_over_activities(self, records, fname, user):
+        """Give the open activities of ``user`` on ``records`` (sudo) to the
+        KAM of their account; the plan actions ``user`` owns there too."""
+        account_of = {
+            record.id: record if fname == "id" else record[fname] for record in records
+        }
+
+        def new_owner(account):
+            owner = account.kam_user_id or self.env.user
+            return owner if owner != user else self.env["res.users"]
+
+        quick = {"mail_activity_quick_update": True}
+        if records._name == "kam.account.plan":
+            actions = (
+                self.env["kam.plan.action"]
+                .sudo()
+                .search(
+                    [
+                        ("plan_id", "in", records.ids),
+                        ("owner_id", "=", user.id),
+                        ("state", "=", "todo"),
+                    ]
+                )
+            )
+            # The KAM is of the team: the action moves to them, and its
+            # activity with it. Without a KAM the action keeps its owner (an
+            # action belongs to someone of the team) and only its activity
+            # moves, below.
+            for kam, kam_actions in actions.grouped(
+                lambda a: a.account_id.kam_user_id
+            ).items():
+                if kam and kam != user:
+                    kam_actions.with_context(**quick).write({"owner_id": kam.id})
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("user_id", "=", user.id),
+                ]
+            )
+        )
+        for owner, owner_activities in activities.grouped(
+            lambda a: new_owner(account_of[a.res_id])
+        ).items():
+            if owner:
+                owner_activities.with_context(**quick).write({"user_id": owner.id})
 
     @api.onchange("kam_user_id")
     def _onchange_kam_user_id(self):
@@ -711,15 +862,20 @@ class KamAccount(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_lock_quadrant(self):
-        self.ensure_one()
-        for account in self:
-            if not account.quadrant:
-                raise UserError(
-                    self.env._(
-                        "%(account)s has no quadrant to lock yet.",
-                        account=account.display_name,
-                    )
+        if len(self) != 1:
+            raise UserError(
+                self.env._(
+                    "Lock the quadrant of one account at a time: each lock needs "
+                    "its own reason."
                 )
+            )
+        if not self.quadrant:
+            raise UserError(
+                self.env._(
+                    "%(account)s has no quadrant to lock yet.",
+                    account=self.display_name,
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Lock Quadrant"),

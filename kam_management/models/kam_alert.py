@@ -310,24 +310,59 @@ class KamAlert(models.Model):
         new = {key: value for key, value in found.items() if key not in live_keys}
         return alert_model._kam_raise(new, today)
 
+    def _kam_owner_to_be(self):
+        """Who owns an open alert: its rule's owner, or else the account's KAM."""
+        self.ensure_one()
+        return self.rule_id.owner_user_id or self.account_id.kam_user_id
+
     def _kam_follow_kam(self):
-        """Open alerts owned by the KAM follow the account to its new KAM."""
+        """Open alerts follow their owner: the rule's owner, or else the
+        account's KAM. A change of KAM moves them at once (see
+        ``kam.account._kam_on_kam_change``); the nightly evaluation catches
+        any other change."""
         moved = self.filtered(
-            lambda a: (
-                a.state == "open"
-                and not a.rule_id.owner_user_id
-                and a.owner_id != a.account_id.kam_user_id
-            )
+            lambda a: a.state == "open" and a.owner_id != a._kam_owner_to_be()
         )
-        for kam, alerts in moved.grouped(lambda a: a.account_id.kam_user_id).items():
-            alerts.write({"owner_id": kam.id})
+        if not moved:
+            return
+        alert_type = self.env.ref(ALERT_ACTIVITY)
+        today = fields.Date.context_today(self)
+        for owner, alerts in moved.grouped(lambda a: a._kam_owner_to_be()).items():
+            alerts.write({"owner_id": owner.id})
             activities = alerts.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref(ALERT_ACTIVITY)
+                lambda a: a.activity_type_id == alert_type
             )
-            if kam:
-                activities.write({"user_id": kam.id})
+            if owner:
+                # No e-mail per alert: the new owner finds them in their
+                # activities (see _kam_raise).
+                activities.with_context(mail_activity_quick_update=True).write(
+                    {"user_id": owner.id}
+                )
+                # Raised without an owner: their activity comes now.
+                alerts._kam_schedule_activities(today)
             else:
                 activities.unlink()
+
+    def _kam_schedule_activities(self, today):
+        """The activity of each alert for its owner, unless one is open."""
+        with_owner = self.filtered("owner_id")
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            ._kam_schedule_once(
+                with_owner,
+                ALERT_ACTIVITY,
+                {
+                    alert.id: {
+                        "user_id": alert.owner_id.id,
+                        "date_deadline": today
+                        + timedelta(days=DEADLINE_DAYS.get(alert.severity, 0)),
+                        "summary": alert.name,
+                    }
+                    for alert in with_owner
+                },
+            )
+        )
 
     @api.model
     def _kam_raise(self, new, today):
@@ -356,25 +391,10 @@ class KamAlert(models.Model):
                 }
             )
         alerts = self.with_context(mail_create_nolog=True).create(vals_list)
-        with_owner = alerts.filtered("owner_id")
         # The owner finds the alert in their activities; no e-mail per alert
         # (a night can raise hundreds: one notification each was 90% of the
         # pass's time and a flood of mail).
-        self.env["mail.activity"].with_context(
-            mail_activity_quick_update=True
-        )._kam_schedule_once(
-            with_owner,
-            ALERT_ACTIVITY,
-            {
-                alert.id: {
-                    "user_id": alert.owner_id.id,
-                    "date_deadline": today
-                    + timedelta(days=DEADLINE_DAYS.get(alert.severity, 0)),
-                    "summary": alert.name,
-                }
-                for alert in with_owner
-            },
-        )
+        alerts._kam_schedule_activities(today)
         return alerts
 
     @api.model
@@ -389,31 +409,3 @@ class KamAlert(models.Model):
         for account, severity, count in groups:
             result.setdefault(account.id, {})[severity] = count
         return result
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-    @api.model
-    def _demo_raise_alerts(self, overdue):
-        """Demo data: post overdue invoices, then run the nightly check.
-
-        ``overdue`` maps a partner xml id to ``(amount, days_overdue,
-        product_xmlid)``: an invoice dated 30 days before its due date.
-        """
-        today = fields.Date.context_today(self)
-        account_model = self.env["kam.account"]
-        vals_list = []
-        for xmlid, (amount, days, product_xmlid) in overdue.items():
-            due = today - timedelta(days=days)
-            vals = account_model._demo_invoice_vals(
-                self.env.ref(xmlid),
-                self.env.ref(product_xmlid),
-                due - timedelta(days=30),
-                amount,
-            )
-            vals["invoice_date_due"] = due
-            vals_list.append(vals)
-        moves = self.env["account.move"].create(vals_list)
-        moves.action_post()
-        self._cron_evaluate_alerts()
-        return True

@@ -199,6 +199,17 @@ class KamAlertRule(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "owner_user_id" in vals:
+            # The open alerts follow their rule's new owner at once, not at
+            # the next nightly check. sudo: the owner of an alert is the
+            # application's; the director changed the rule, which decides it.
+            self.env["kam.alert"].sudo().search(
+                [("rule_id", "in", self.ids), ("state", "=", "open")]
+            )._kam_follow_kam()
+        return result
+
     # ------------------------------------------------------------------
     # Which rule applies where
     # ------------------------------------------------------------------

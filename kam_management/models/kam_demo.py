@@ -61,6 +61,28 @@ class KamAccountDemo(models.Model):
         }
 
     @api.model
+    def _demo_overdue_invoices(self, overdue):
+        """Demo data: post invoices past their due date.
+
+        ``overdue`` maps a partner xml id to ``(amount, days_overdue,
+        product_xmlid)``: an invoice dated 30 days before its due date.
+        """
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for xmlid, (amount, days, product_xmlid) in overdue.items():
+            due = today - timedelta(days=days)
+            vals = self._demo_invoice_vals(
+                self.env.ref(xmlid),
+                self.env.ref(product_xmlid),
+                due - timedelta(days=30),
+                amount,
+            )
+            vals["invoice_date_due"] = due
+            vals_list.append(vals)
+        self.env["account.move"].create(vals_list).action_post()
+        return True
+
+    @api.model
     def _demo_classify(self):
         self.env["kam.classification.run"]._classify_company(
             self.env.company, trigger="manual"

@@ -326,8 +326,11 @@ class KamGuardMixin(models.AbstractModel):
     def browse(self, ids=None):
         records = super().browse(ids)
         # Ids sent over RPC are the caller's: "x" or 1.5 would otherwise
-        # reach PostgreSQL and end in a traceback.
+        # reach PostgreSQL and end in a traceback. (None stands for "no
+        # record" in Odoo's own cache, which browses it.)
         for record_id in records._ids:
+            if record_id is None:
+                continue
             if isinstance(record_id, bool) or not isinstance(
                 record_id, numbers.Integral | NewId
             ):

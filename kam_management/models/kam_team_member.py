@@ -63,6 +63,39 @@ class KamTeamMember(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # Leaving the team: followers and activities go at once
+    # ------------------------------------------------------------------
+    def _kam_memberships(self):
+        """``[(account, user)]`` of these rows (sudo: read before they go)."""
+        return [(member.account_id, member.user_id) for member in self.sudo()]
+
+    def _kam_revoke(self, memberships):
+        """Whoever of ``memberships`` lost access to the account stops
+        following its records and hands their activities to its KAM."""
+        Account = self.env["kam.account"]
+        for account, user in memberships:
+            if account.exists() and user:
+                Account.browse(account.id)._kam_revoke_access(user)
+
+    def write(self, vals):
+        before = (
+            self._kam_memberships()
+            if {"user_id", "account_id"}.intersection(vals)
+            else []
+        )
+        res = super().write(vals)
+        if before:
+            after = set(self._kam_memberships())
+            self._kam_revoke([pair for pair in before if pair not in after])
+        return res
+
+    def unlink(self):
+        memberships = self._kam_memberships()
+        res = super().unlink()
+        self._kam_revoke(memberships)
+        return res
+
     _sql_constraints = [
         (
             "account_user_unique",

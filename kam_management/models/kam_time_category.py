@@ -75,7 +75,9 @@ class CalendarEvent(models.Model):
         TIME_CATEGORIES,
         string="KAM Activity",
         help="Which of the KAM's activities the hours of this meeting count "
-        "for in the time-allocation report (for each attendee).",
+        "for in the time-allocation report: for its organiser and for each "
+        "attendee who accepted it, not for unanswered, tentative or declined "
+        "invitations.",
     )
 
 

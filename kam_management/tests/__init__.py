@@ -15,6 +15,7 @@ from . import (
     test_security_attacks,
     test_security_inputs,
     test_security_models,
+    test_security_ownership,
     test_security_wizards,
     test_survey,
     test_tour,

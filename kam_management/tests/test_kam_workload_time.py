@@ -206,8 +206,9 @@ class TestKamTimeAllocation(KamCommon):
         activities.with_user(user).action_feedback(feedback="done")
 
     def _meeting(self, users, category, hours, days_ago=1, **values):
+        """A meeting ``users`` accepted (only accepted meetings count)."""
         start = datetime.combine(self.today - timedelta(days=days_ago), time(9))
-        return (
+        event = (
             self.env["calendar.event"]
             .with_context(no_mail_to_attendees=True)
             .create(
@@ -223,6 +224,8 @@ class TestKamTimeAllocation(KamCommon):
                 )
             )
         )
+        event.attendee_ids.state = "accepted"
+        return event
 
     def _report(self, user=None, **values):
         env = self.env(user=user) if user else self.env
@@ -299,6 +302,8 @@ class TestKamTimeAllocation(KamCommon):
                 "stop": start + timedelta(days=1),
                 "partner_ids": [Command.set(self.kam_1.partner_id.ids)],
                 "kam_time_category": "training",
+                # Organised by the KAM: counts without an answer.
+                "user_id": self.kam_1.id,
             }
         )
         self.company.write(

@@ -6,8 +6,10 @@ Time measure (documented in the README):
   default, set on the activity type), for the user who marked it done (the
   author of the "activity done" message), on the day it was done; activities
   of the *Meeting* kind are left out, their meeting is counted instead;
-* a meeting counts its duration (an all-day meeting 8 hours a day) for each
-  attendee who did not decline it, on the day it starts;
+* a meeting counts its duration (an all-day meeting 8 hours a day), on the
+  day it starts, for its organiser (unless they declined it) and for each
+  attendee who accepted it: an invitation left unanswered, tentative or
+  declined counts for nobody (anyone can invite a KAM to anything);
 * only activity types and meetings with a KAM activity count; days run from
   midnight to midnight UTC.
 
@@ -148,27 +150,48 @@ class KamTimeAllocation(models.TransientModel):
                 end=end,
             )
         )
+        in_period = SQL(
+            "e.active AND e.kam_time_category IS NOT NULL"
+            " AND e.start >= %s AND e.start < %s",
+            start,
+            end,
+        )
+        # The meetings each user organised (and did not decline) or accepted;
+        # UNION: a meeting counts once for its organiser who also accepted it.
         meetings = self.env.execute_query(
             SQL(
                 """
-                SELECT u.id, e.kam_time_category,
+                WITH counted AS (
+                    SELECT e.id AS event_id, e.user_id AS user_id
+                      FROM calendar_event e
+                      JOIN res_users u ON u.id = e.user_id
+                     WHERE e.user_id = ANY(%(users)s)
+                       AND %(in_period)s
+                       AND NOT EXISTS (
+                           SELECT 1 FROM calendar_attendee d
+                            WHERE d.event_id = e.id
+                              AND d.partner_id = u.partner_id
+                              AND d.state = 'declined')
+                    UNION
+                    SELECT e.id, u.id
+                      FROM calendar_event e
+                      JOIN calendar_attendee a
+                        ON a.event_id = e.id AND a.state = 'accepted'
+                      JOIN res_users u ON u.partner_id = a.partner_id
+                     WHERE u.id = ANY(%(users)s)
+                       AND %(in_period)s
+                )
+                SELECT c.user_id, e.kam_time_category,
                        sum(CASE WHEN e.allday
                                 THEN %(allday)s * (e.stop_date - e.start_date + 1)
                                 ELSE COALESCE(e.duration, 0) END)
-                  FROM calendar_event e
-                  JOIN calendar_attendee a
-                    ON a.event_id = e.id AND a.state IS DISTINCT FROM 'declined'
-                  JOIN res_users u ON u.partner_id = a.partner_id
-                 WHERE u.id = ANY(%(users)s)
-                   AND e.active
-                   AND e.kam_time_category IS NOT NULL
-                   AND e.start >= %(start)s AND e.start < %(end)s
-                 GROUP BY u.id, e.kam_time_category
+                  FROM counted c
+                  JOIN calendar_event e ON e.id = c.event_id
+                 GROUP BY c.user_id, e.kam_time_category
                 """,
                 users=self.user_ids.ids,
                 allday=ALLDAY_HOURS,
-                start=start,
-                end=end,
+                in_period=in_period,
             )
         )
         hours = {}
@@ -247,7 +270,13 @@ class KamTimeAllocationLine(models.TransientModel):
     category = fields.Selection(TIME_CATEGORIES, string="KAM Activity", readonly=True)
     hours = fields.Float(readonly=True, digits=(16, 1))
     activity_count = fields.Integer(string="Done Activities", readonly=True)
-    meeting_hours = fields.Float(readonly=True, digits=(16, 1))
+    meeting_hours = fields.Float(
+        readonly=True,
+        digits=(16, 1),
+        help="Hours of the meetings of this KAM activity that the KAM organised "
+        "(and did not decline) or accepted. Invitations left unanswered, "
+        "tentative or declined do not count.",
+    )
     actual_pct = fields.Float(
         string="Actual (%)", readonly=True, digits=(5, 1), aggregator="avg"
     )

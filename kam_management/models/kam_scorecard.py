@@ -485,7 +485,7 @@ class KamAccount(models.Model):
                 "Scorecard History of %(account)s", account=self.display_name
             ),
             "res_model": "kam.scorecard.snapshot",
-            "view_mode": "graph,list",
+            "view_mode": "graph,pivot,list",
             "domain": [("account_id", "=", self.id)],
             "context": {"graph_groupbys": ["month:month"]},
         }

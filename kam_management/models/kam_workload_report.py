@@ -66,6 +66,9 @@ class KamWorkloadReport(models.Model):
         string="Lowest Health", readonly=True, digits=(5, 1), aggregator="min"
     )
     health_count = fields.Integer(string="Accounts with a Scorecard", readonly=True)
+    # The company's health bands, for the list's colours (the scorecard's).
+    health_green_from = fields.Float(related="company_id.kam_health_green_from")
+    health_amber_from = fields.Float(related="company_id.kam_health_amber_from")
     overdue_plan_count = fields.Integer(
         string="Overdue Plans",
         readonly=True,

@@ -4,7 +4,7 @@
     "name": "Key Account Management Reports",
     "summary": "Excel portfolio workbook and printable reports of key accounts: "
     "account plan, key-account one-pager, portfolio summary",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-odoo/key-account-management",
     "author": "Key Account Management contributors",
@@ -15,6 +15,7 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/kam_reports_security.xml",
         "report/kam_portfolio_xlsx_report.xml",
         "report/kam_reports_pdf.xml",
         "report/kam_report_layout.xml",
@@ -25,6 +26,7 @@
         "data/kam_portfolio_mail_data.xml",
         "data/kam_portfolio_cron_data.xml",
         "views/kam_reports_settings_views.xml",
+        "views/kam_portfolio_delivery_views.xml",
         "views/kam_reports_menus.xml",
     ],
     "assets": {

@@ -27,6 +27,7 @@ from . import (
     kam_demo,
     kam_demo_clv,
     kam_demo_organisation,
+    kam_html,
     kam_matrix_dashboard,
     kam_plan_action,
     kam_plan_objective,

@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
+from .kam_html import clean_html_values
+
 PLAN_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -55,6 +57,9 @@ class KamAccountPlan(models.Model):
     _kam_recheck_fields = ("account_id", "company_id")
     # The state moves only through the buttons, each checking who presses it.
     _kam_system_fields = ("state", "last_review_date")
+    # HTML typed by users, printed for the customer: stored without any
+    # reference to a resource outside the text (see kam_html).
+    _kam_html_fields = ("goals_three_years",)
 
     name = fields.Char(
         compute="_compute_name",
@@ -464,6 +469,9 @@ class KamAccountPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [
+            clean_html_values(vals, self._kam_html_fields) for vals in vals_list
+        ]
         # The activities of the actions created with the plan are scheduled
         # once mail has subscribed the plan's followers: an activity subscribes
         # its owner, and mail would then subscribe the creator a second time.
@@ -476,6 +484,9 @@ class KamAccountPlan(models.Model):
             lambda a: a.state == "todo" and not a.activity_id
         )._schedule_activity()
         return plans
+
+    def write(self, vals):
+        return super().write(clean_html_values(vals, self._kam_html_fields))
 
     def _check_plan_creator(self):
         """Only the account's KAM (or a director) starts a plan for it."""
@@ -754,6 +765,7 @@ class KamAccount(models.Model):
 
     def action_view_plans(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "kam_management.action_kam_account_plan"
         )

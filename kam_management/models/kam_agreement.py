@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
+from .kam_html import clean_html_values
+
 AGREEMENT_TYPES = [
     ("contract", "Contract"),
     ("commercial_conditions", "Commercial Conditions"),
@@ -32,6 +34,9 @@ class KamAgreement(models.Model):
     _order = "date_end, id"
     _kam_recheck_fields = ("account_id", "company_id")
     _kam_system_fields = ("expiry_notified",)
+    # HTML typed by users: stored without any reference to a resource outside
+    # the text (see kam_html).
+    _kam_html_fields = ("note",)
 
     account_id = fields.Many2one(
         "kam.account",
@@ -120,6 +125,19 @@ class KamAgreement(models.Model):
                     )
                 )
 
+    @api.constrains("amount")
+    def _check_amount(self):
+        for agreement in self:
+            if agreement.amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: the agreement %(agreement)s cannot have a "
+                        "negative value.",
+                        field=self._fields["amount"]._description_string(self.env),
+                        agreement=agreement.name,
+                    )
+                )
+
     @api.constrains("account_id")
     def _check_key_account(self):
         for agreement in self:
@@ -134,6 +152,9 @@ class KamAgreement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [
+            clean_html_values(vals, self._kam_html_fields) for vals in vals_list
+        ]
         for vals in vals_list:
             self._kam_check_attachments(vals.get("attachment_ids"))
         agreements = super().create(vals_list)
@@ -141,6 +162,7 @@ class KamAgreement(models.Model):
         return agreements
 
     def write(self, vals):
+        vals = clean_html_values(vals, self._kam_html_fields)
         self._kam_check_attachments(vals.get("attachment_ids"))
         res = super().write(vals)
         if "date_end" in vals:

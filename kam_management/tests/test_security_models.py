@@ -53,6 +53,12 @@ class TestEveryModelOnDemo(TransactionCase):
             company_id=cls.main.id,
             company_ids=[Command.set(cls.main.ids)],
         )
+        if "kam.portfolio.mailing" in cls.env:
+            # kam_reports: the monthly mailing's deliveries, one the demo KAM's.
+            cls.main.kam_report_recipient_ids = cls.demo | cls.env.ref(
+                "base.user_admin"
+            )
+            cls.env["kam.portfolio.mailing"]._send_company_workbooks(cls.main)
         cls.outsiders = cls.colleague
         for login, group in (
             ("kam_dir_two", "kam_management.group_kam_manager"),

@@ -1,1 +1,6 @@
-from . import kam_portfolio_data, kam_portfolio_mailing
+from . import (
+    kam_portfolio_data,
+    kam_portfolio_delivery,
+    kam_portfolio_mailing,
+    res_users,
+)

@@ -13,6 +13,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.addons.kam_management.kam_scoring import pareto_classes
+from odoo.addons.kam_management.models.kam_guard import check_date
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -66,7 +67,10 @@ class KamPortfolioData(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _check_params(self, company, date_from, date_to, quadrants, tiers):
-        """Refuse what cannot make a report, with a message the user reads."""
+        """Refuse what cannot make a report, with a message the user reads.
+
+        :return: ``(date_from, date_to)`` as dates within the product's years
+        """
         if not company:
             raise UserError(self.env._("Choose a company."))
         if company not in self.env.user.company_ids:
@@ -79,6 +83,8 @@ class KamPortfolioData(models.AbstractModel):
             )
         if not date_from or not date_to:
             raise UserError(self.env._("Choose the start and the end of the period."))
+        date_from = check_date(self.env, date_from, self.env._("Start of the period"))
+        date_to = check_date(self.env, date_to, self.env._("End of the period"))
         if date_to < date_from:
             raise UserError(
                 self.env._(
@@ -91,6 +97,7 @@ class KamPortfolioData(models.AbstractModel):
             raise UserError(self.env._("Choose at least one quadrant."))
         if tiers is not None and not tiers:
             raise UserError(self.env._("Choose at least one tier."))
+        return date_from, date_to
 
     # ------------------------------------------------------------------
     # Entry point
@@ -112,7 +119,9 @@ class KamPortfolioData(models.AbstractModel):
         accounts without a quadrant or a tier are kept too); ``kam_users`` and
         ``accounts`` (recordsets) narrow the accounts when not empty.
         """
-        self._check_params(company, date_from, date_to, quadrants, tiers)
+        date_from, date_to = self._check_params(
+            company, date_from, date_to, quadrants, tiers
+        )
         env = self.with_company(company).with_context(allowed_company_ids=[company.id])
         return env._collect(
             company, date_from, date_to, kam_users, quadrants, tiers, accounts

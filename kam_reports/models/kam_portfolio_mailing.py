@@ -1,10 +1,11 @@
 """The monthly mailing of the portfolio workbook.
 
 Each recipient gets a workbook built with their own rights (a KAM's holds only
-their accounts) in their own language, queued in Odoo's outgoing mail.
+their accounts) in their own language, queued in Odoo's outgoing mail; the
+workbook and its mail are bound to a delivery (``kam.portfolio.delivery``),
+readable by the recipient and the company's Key Account Directors only.
 """
 
-import base64
 import logging
 
 from dateutil.relativedelta import relativedelta
@@ -90,9 +91,15 @@ class KamPortfolioMailing(models.AbstractModel):
 
     @api.model
     def _send_company_workbooks(self, company, today=None):
-        """Queue one mail per recipient; returns the mail.mail records."""
+        """Queue one mail per recipient; returns the mail.mail records.
+
+        Each workbook and its mail are bound to a delivery
+        (``kam.portfolio.delivery``): readable by the recipient and the
+        company's Key Account Directors only.
+        """
         date_from, date_to = self._period(today)
         template = self.env.ref("kam_reports.mail_template_kam_portfolio_workbook")
+        Delivery = self.env["kam.portfolio.delivery"]
         mails = self.env["mail.mail"]
         for user in company._kam_report_recipients():
             content = self._workbook_for(user, company, date_from, date_to)
@@ -103,30 +110,24 @@ class KamPortfolioMailing(models.AbstractModel):
                 start=date_from,
                 end=date_to,
             )
-            # sudo: the attachment holds the workbook built with the
-            # recipient's own rights; only the recipient's mail links it.
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": name,
-                        "datas": base64.b64encode(content),
-                        "mimetype": "application/vnd.openxmlformats-officedocument"
-                        ".spreadsheetml.sheet",
-                        "res_model": "res.users",
-                        "res_id": user.id,
-                    }
-                )
+            delivery = Delivery._deliver(
+                user, company, date_from, date_to, name, content
             )
-            mail_id = template.with_context(
-                kam_company_name=company.name,
-                kam_date_from=date_from,
-                kam_date_to=date_to,
-            ).send_mail(
-                user.id,
-                force_send=False,
-                email_values={"attachment_ids": [Command.link(attachment.id)]},
+            # sudo: the mailing's own mail, on the delivery it created.
+            mail_id = (
+                template.sudo()
+                .with_context(
+                    kam_company_name=company.name,
+                    kam_date_from=date_from,
+                    kam_date_to=date_to,
+                )
+                .send_mail(
+                    delivery.id,
+                    force_send=False,
+                    email_values={
+                        "attachment_ids": [Command.link(delivery.attachment_id.id)]
+                    },
+                )
             )
             mails |= self.env["mail.mail"].browse(mail_id)
         _logger.info(

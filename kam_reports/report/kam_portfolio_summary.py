@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
+from odoo.addons.kam_management.models.kam_guard import check_date
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -30,6 +31,18 @@ class KamReportsPortfolioSummary(models.AbstractModel):
             date_to - relativedelta(months=DEFAULT_MONTHS) + relativedelta(days=1)
         )
         return date_from, date_to
+
+    @api.model
+    def _period_dates(self, date_from, date_to):
+        """``(date_from, date_to)`` given as dates or ISO texts (as a URL's
+        options give them), as dates within the product's years.
+
+        :raise ValidationError: naming the start or the end of the period
+        """
+        return (
+            check_date(self.env, date_from, self.env._("Start of the period")),
+            check_date(self.env, date_to, self.env._("End of the period")),
+        )
 
     @api.model
     def _check_period(self, date_from, date_to):
@@ -60,8 +73,7 @@ class KamReportsPortfolioSummary(models.AbstractModel):
             ``count``, ``revenue``, ``margin``, ``margin_pct``, ``share_pct``),
             ``movements`` (newest first) and ``movement_counts``.
         """
-        date_from = fields.Date.to_date(date_from)
-        date_to = fields.Date.to_date(date_to)
+        date_from, date_to = self._period_dates(date_from, date_to)
         self._check_period(date_from, date_to)
         accounts.check_access("read")
         if len(accounts.company_id) > 1:

@@ -1,11 +1,17 @@
 """Values of the QWeb PDF reports, read with the printing user's rights."""
 
+import base64
 import functools
 import subprocess
 
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 from odoo.addons.kam_management.models.kam_format import format_number
+from odoo.addons.kam_management.models.kam_html import (
+    own_image_id,
+    strip_external_resources,
+)
+from odoo.exceptions import AccessError, MissingError
 
 # Objectives shown to the customer: our margin and our estimate of the
 # customer's total spend (share of wallet) stay internal.
@@ -15,6 +21,10 @@ RECENT_MOVEMENTS = 5
 
 # Page top margin (mm) when the header is part of the page body.
 INLINE_MARGIN_TOP = 12
+# Images of the database a report copies into the page (no SVG: it may refer
+# to other files), up to this size each.
+INLINE_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp")
+INLINE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _report_lang(env):
@@ -45,6 +55,54 @@ def wkhtmltopdf_has_patched_qt():
 def _doc_ids(docids, data):
     """The records to print: given, or passed in ``data`` for one document."""
     return docids or (data or {}).get("kam_res_ids") or []
+
+
+def _inline_image(env, src):
+    """An image uploaded by the HTML editor (``/web/image/<id>...``) as an
+    inline ``data:`` URI, read with the printing user's rights; None for any
+    other address, or an image the user may not read."""
+    attachment_id = own_image_id(src)
+    if attachment_id is None:
+        return None
+    attachment = env["ir.attachment"].browse(attachment_id)
+    try:
+        # The attachment's own check: readable as the record it belongs to.
+        attachment.check("read")
+        if (
+            attachment.type != "binary"
+            or attachment.mimetype not in INLINE_IMAGE_TYPES
+            or attachment.file_size > INLINE_IMAGE_MAX_BYTES
+        ):
+            return None
+        raw = attachment.raw
+    except (AccessError, MissingError):
+        return None
+    if not raw:
+        return None
+    return f"data:{attachment.mimetype};base64,{base64.b64encode(raw).decode()}"
+
+
+def _html_values(env):
+    """``kam_safe_html(value)`` for the templates: HTML typed by users (the
+    plan's fields, the company's header and footer), without any reference
+    wkhtmltopdf would fetch; the editor's images of the database are copied
+    into the page instead."""
+
+    def kam_safe_html(value):
+        return strip_external_resources(
+            value, image_src=lambda src: _inline_image(env, src)
+        )
+
+    return {"kam_safe_html": kam_safe_html}
+
+
+def _option(data, key, default):
+    """An option of the report's data, or ``default`` when not given (any
+    other value, even 0, is the caller's to check)."""
+    value = data.get(key)
+    if value is None or value is False or value == "":
+        return default
+    return value
 
 
 def _layout_values(data):
@@ -116,6 +174,7 @@ class ReportKamAccountPlan(models.AbstractModel):
             },
             "today": fields.Date.context_today(self),
             **_layout_values(data),
+            **_html_values(self.env),
         }
 
 
@@ -164,6 +223,7 @@ class ReportKamAccountOnepager(models.AbstractModel):
             "format_pct": lambda value: format_number(accounts.env, value, 1) + "%",
             "today": fields.Date.context_today(self),
             **_layout_values(data),
+            **_html_values(self.env),
         }
 
 
@@ -185,8 +245,11 @@ class ReportKamPortfolioSummary(models.AbstractModel):
         )
         accounts.check_access("read")
         default_from, default_to = summary._default_period()
-        date_from = fields.Date.to_date(data.get("date_from")) or default_from
-        date_to = fields.Date.to_date(data.get("date_to")) or default_to
+        # The options of a URL are anything a user typed: checked as dates.
+        date_from, date_to = summary._period_dates(
+            _option(data, "date_from", default_from),
+            _option(data, "date_to", default_to),
+        )
         summary._check_period(date_from, date_to)
         sections = [
             summary._summary_data(
@@ -207,4 +270,5 @@ class ReportKamPortfolioSummary(models.AbstractModel):
             "format_pct": lambda value: format_number(accounts.env, value, 1) + "%",
             "today": fields.Date.context_today(self),
             **_layout_values(data),
+            **_html_values(self.env),
         }

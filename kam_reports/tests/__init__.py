@@ -1,1 +1,6 @@
-from . import test_pdf_reports, test_portfolio_mailing, test_portfolio_xlsx
+from . import (
+    test_pdf_reports,
+    test_portfolio_mailing,
+    test_portfolio_xlsx,
+    test_security_reports,
+)

@@ -20,7 +20,10 @@ class TestPortfolioMailing(KamReportsCommon):
 
     def _mails(self):
         return self.env["mail.mail"].search(
-            [("model", "=", "res.users"), ("subject", "ilike", self.company.name)]
+            [
+                ("model", "=", "kam.portfolio.delivery"),
+                ("subject", "ilike", self.company.name),
+            ]
         )
 
     def _book(self, mail):

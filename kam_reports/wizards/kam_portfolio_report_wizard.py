@@ -2,11 +2,16 @@
 
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
+from odoo.addons.kam_management.models.kam_guard import check_date
 from odoo.exceptions import UserError
 
 
 class KamPortfolioReportWizard(models.TransientModel):
+    """Each user's own (record rule): its values are checked as the addon's
+    records are (types, dates within the product's years, readable links)."""
+
     _name = "kam.portfolio.report.wizard"
+    _inherit = ["kam.guard.mixin"]
     _description = "Key Account Portfolio Workbook"
 
     company_id = fields.Many2one(
@@ -69,6 +74,7 @@ class KamPortfolioReportWizard(models.TransientModel):
     def _portfolio_data(self):
         """The workbook's figures, read with the user's rights."""
         self.ensure_one()
+        self._check_dates()
         accounts = self.account_ids
         if accounts and accounts.company_id - self.company_id:
             raise UserError(
@@ -90,8 +96,21 @@ class KamPortfolioReportWizard(models.TransientModel):
             accounts=accounts,
         )
 
+    def _check_dates(self):
+        """The period's dates, named by their fields (also those stored
+        before the dates were checked)."""
+        for wizard in self:
+            for fname in ("date_from", "date_to"):
+                if wizard[fname]:
+                    check_date(
+                        self.env,
+                        wizard[fname],
+                        self._fields[fname]._description_string(self.env),
+                    )
+
     def _check_options(self):
         """The bad inputs, refused before the download starts."""
+        self._check_dates()
         for wizard in self:
             self.env["kam.portfolio.data"]._check_params(
                 wizard.company_id,

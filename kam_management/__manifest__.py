@@ -4,7 +4,7 @@
     "name": "Key Account Management",
     "summary": "Key accounts, KAMs and account teams, with nightly Pareto/ABC, "
     "RFM and potential-vs-position classification",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-odoo/key-account-management",
     "author": "Key Account Management contributors",

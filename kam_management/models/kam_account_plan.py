@@ -1,5 +1,7 @@
 """The account plan: a 12 to 18 months plan for one key account."""
 
+from contextlib import contextmanager
+
 import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
@@ -8,6 +10,9 @@ from odoo.tools import SQL, mute_logger
 
 from .kam_html import clean_html_values
 
+# One open plan per account and period (partial unique index).
+PERIOD_INDEX = "kam_account_plan_one_per_period_idx"
+PERIOD_FIELDS = {"account_id", "date_start", "date_end", "state"}
 PLAN_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -387,7 +392,8 @@ class KamAccountPlan(models.Model):
 
     def init(self):
         res = super().init()
-        # One active plan per account, enforced by the database itself.
+        # One active plan per account, and one open plan per account and
+        # period, enforced by the database itself (two presses at once).
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (account_id) "
@@ -396,7 +402,26 @@ class KamAccountPlan(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s "
+                "(account_id, date_start, date_end) WHERE state != 'closed'",
+                SQL.identifier(PERIOD_INDEX),
+                SQL.identifier(self._table),
+            )
+        )
         return res
+
+    def _kam_same_period(self, account, date_start, date_end):
+        """The open plan of ``account`` for that period."""
+        # sudo: a plan of the period that the user cannot see still counts.
+        domain = [
+            ("account_id", "=", account.id),
+            ("date_start", "=", date_start),
+            ("date_end", "=", date_end),
+            ("state", "!=", "closed"),
+        ]
+        return self.sudo().search(domain, limit=1).sudo(self.env.su)
 
     @api.constrains("state", "account_id")
     def _check_one_active_plan(self):
@@ -475,9 +500,10 @@ class KamAccountPlan(models.Model):
         # The activities of the actions created with the plan are scheduled
         # once mail has subscribed the plan's followers: an activity subscribes
         # its owner, and mail would then subscribe the creator a second time.
-        plans = super(
-            KamAccountPlan, self.with_context(kam_defer_activities=True)
-        ).create(vals_list)
+        with self._kam_one_plan_per_period():
+            plans = super(
+                KamAccountPlan, self.with_context(kam_defer_activities=True)
+            ).create(vals_list)
         plans = plans.with_env(self.env)
         plans._check_plan_creator()
         plans.action_ids.filtered(
@@ -486,7 +512,31 @@ class KamAccountPlan(models.Model):
         return plans
 
     def write(self, vals):
-        return super().write(clean_html_values(vals, self._kam_html_fields))
+        vals = clean_html_values(vals, self._kam_html_fields)
+        if not PERIOD_FIELDS.intersection(vals):
+            return super().write(vals)
+        with self._kam_one_plan_per_period():
+            result = super().write(vals)
+            self.flush_recordset(list(PERIOD_FIELDS))
+        return result
+
+    @contextmanager
+    def _kam_one_plan_per_period(self):
+        """One open plan per account and period, also between concurrent
+        transactions: the partial unique index decides, the message explains."""
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                yield
+        except psycopg2.errors.UniqueViolation as error:
+            if error.diag.constraint_name != PERIOD_INDEX:
+                raise
+            raise ValidationError(
+                self.env._(
+                    "This key account already has an open account plan for the "
+                    "same period: open it (Copy to Next Period opens the next "
+                    "period's), or close it first."
+                )
+            ) from None
 
     def _check_plan_creator(self):
         """Only the account's KAM (or a director) starts a plan for it."""
@@ -673,17 +723,38 @@ class KamAccountPlan(models.Model):
 
     def action_copy_next_period(self):
         self.ensure_one()
+        values = self._next_period_values()
+        existing = self._kam_same_period(
+            self.account_id, values["date_start"], values["date_end"]
+        )
+        if existing:
+            # Pressed again: the plan of the next period is there, open it.
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": self.env._(
+                        "The plan of the next period already exists: %(plan)s.",
+                        plan=existing.sudo().name,
+                    ),
+                    "next": self._kam_form_action(existing),
+                },
+            }
         new_plan = self._copy_next_period()
         self.message_post(
             body=self.env._(
                 "Plan of the next period created: %(plan)s", plan=new_plan.name
             )
         )
+        return self._kam_form_action(new_plan)
+
+    def _kam_form_action(self, plan):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Account Plan"),
             "res_model": self._name,
-            "res_id": new_plan.id,
+            "res_id": plan.id,
             "view_mode": "form",
             "views": [(False, "form")],
         }

@@ -1,9 +1,17 @@
 """What a new director or KAM met in their first hour, each fixed."""
 
+import importlib.util
+from datetime import date
+from pathlib import Path
+
 from lxml import etree
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL, mute_logger
+from psycopg2.errors import UniqueViolation
 
+from ..models.kam_account_plan import PERIOD_INDEX
 from .common import KamCommon
 
 
@@ -72,3 +80,96 @@ class TestFirstHour(KamCommon):
         )
         self.assertIn("health_green_from", lowest.get("decoration-warning"))
         self.assertNotIn("40", lowest.get("decoration-warning"))
+
+    # ------------------------------------------------------------------
+    # One plan per account and period
+    # ------------------------------------------------------------------
+    def _plan(self, **values):
+        return self.env["kam.account.plan"].create(
+            dict(
+                {
+                    "account_id": self.account.id,
+                    "date_start": date(2026, 1, 1),
+                    "date_end": date(2026, 12, 31),
+                },
+                **values,
+            )
+        )
+
+    def _plans(self):
+        return self.env["kam.account.plan"].search(
+            [("account_id", "=", self.account.id)]
+        )
+
+    def test_copy_to_next_period_twice_opens_the_same_plan(self):
+        plan = self._plan()
+        kam_plan = plan.with_user(self.kam_1)
+        first = kam_plan.action_copy_next_period()
+        new = self.env["kam.account.plan"].browse(first["res_id"])
+        self.assertEqual(
+            (new.date_start, new.date_end), (date(2027, 1, 1), date(2027, 12, 31))
+        )
+        second = kam_plan.action_copy_next_period()
+        self.assertEqual(second["tag"], "display_notification")
+        self.assertIn("already exists", second["params"]["message"])
+        self.assertIn(new.name, second["params"]["message"])
+        self.assertEqual(second["params"]["next"]["res_id"], new.id)
+        self.assertEqual(len(self._plans()), 2)
+
+    def test_one_open_plan_per_period_in_the_database(self):
+        plan = self._plan()
+        with self.assertRaises(ValidationError):
+            self._plan()
+        # Closed, the period is free for a new plan.
+        plan.sudo().state = "closed"
+        self._plan()
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PERIOD_INDEX]
+        )
+        (definition,) = self.env.cr.fetchone()
+        self.assertIn("UNIQUE", definition)
+        self.assertIn("(account_id, date_start, date_end)", definition)
+        # The database itself refuses what the constraint would (a race).
+        with mute_logger("odoo.sql_db"), self.assertRaises(UniqueViolation):
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO kam_account_plan (name, account_id, company_id, "
+                    "date_start, date_end, state) SELECT name, account_id, "
+                    "company_id, date_start, date_end, 'draft' FROM "
+                    "kam_account_plan WHERE state = 'draft' AND account_id = %s",
+                    self.account.id,
+                )
+            )
+
+    def test_upgrade_closes_the_repeated_plans(self):
+        kept = self._plan(date_start=date(2030, 1, 1), date_end=date(2030, 12, 31))
+        repeated = self._plan()
+        repeated.sudo().state = "submitted"
+        draft = self._plan(date_start=date(2031, 1, 1), date_end=date(2031, 12, 31))
+        self.env.flush_all()
+        # As a database of the version before: the index absent, a repeat.
+        self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(PERIOD_INDEX)))
+        self.env.cr.execute(
+            "UPDATE kam_account_plan SET date_start = %s, date_end = %s WHERE id = %s",
+            [date(2026, 1, 1), date(2026, 12, 31), draft.id],
+        )
+        self.env.cr.execute(
+            "UPDATE kam_account_plan SET date_start = %s, date_end = %s WHERE id = %s",
+            [date(2026, 1, 1), date(2026, 12, 31), kept.id],
+        )
+        path = (
+            Path(__file__).resolve().parent.parent
+            / "migrations"
+            / "18.0.1.2.0"
+            / "pre-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("kam_pre_migrate", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with mute_logger(module.__name__):
+            module.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        # The submitted plan stays; the two drafts of its period are closed.
+        self.assertEqual(repeated.state, "submitted")
+        self.assertEqual((kept | draft).mapped("state"), ["closed", "closed"])
+        self.env["kam.account.plan"].init()

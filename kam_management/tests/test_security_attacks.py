@@ -425,12 +425,13 @@ class TestActivePlanRace(KamCommon):
             today = self.today
             plans = env["kam.account.plan"].create(
                 [
+                    # Two periods: one open plan per account and period.
                     {
                         "account_id": account.id,
-                        "date_start": today,
+                        "date_start": today + timedelta(days=i),
                         "date_end": today + timedelta(days=400),
                     }
-                    for _i in range(2)
+                    for i in range(2)
                 ]
             )
             plans.sudo().write({"state": "approved"})

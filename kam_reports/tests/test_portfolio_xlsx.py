@@ -316,6 +316,20 @@ class TestPortfolioWorkbook(KamReportsCommon):
         action = self._wizard(self.director).action_print_xlsx()
         self.assertEqual(action["report_type"], "xlsx")
         self.assertEqual(action["report_name"], "kam_reports.portfolio_xlsx")
+        # The dialog closes once the file is sent.
+        self.assertTrue(action["close_on_report_download"])
+
+    def test_print_never_asks_for_a_pdf_layout(self):
+        """An administrator's first print, before any document layout was
+        saved: the workbook downloads (no "Configure your document layout")."""
+        self.company.external_report_layout_id = False
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids |= self.company
+        wizard = self._wizard(admin).with_context(allowed_company_ids=self.company.ids)
+        self.assertTrue(wizard.env.is_admin())
+        action = wizard.action_print_xlsx()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_type"], "xlsx")
 
     # ------------------------------------------------------------------
     # Language

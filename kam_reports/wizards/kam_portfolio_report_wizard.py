@@ -124,9 +124,13 @@ class KamPortfolioReportWizard(models.TransientModel):
 
     def action_print_xlsx(self):
         self._check_options()
-        return self.env.ref(
+        # A workbook needs no PDF layout (config=False: no "Configure your
+        # document layout" first), and the dialog closes once it downloads.
+        action = self.env.ref(
             "kam_reports.action_report_kam_portfolio_xlsx"
-        ).report_action(self)
+        ).report_action(self, config=False)
+        action["close_on_report_download"] = True
+        return action
 
     def _render_xlsx(self):
         """The workbook's bytes (for the mailing and the tests)."""

@@ -54,6 +54,7 @@
         "data/kam_alert_rule_data.xml",
         "data/kam_alert_rule_satisfaction_data.xml",
         "data/kam_survey_data.xml",
+        "data/kam_survey_mail_data.xml",
         "views/kam_alert_views.xml",
         "views/kam_survey_views.xml",
         "security/kam_organisation_security.xml",

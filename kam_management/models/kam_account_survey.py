@@ -107,6 +107,13 @@ class KamAccount(models.Model):
             # an older answer.
             default_existing_mode="new",
         )
+        template = self.env.ref(
+            "kam_management.mail_template_kam_survey_invite", raise_if_not_found=False
+        )
+        if template:
+            # The supplier's own invitation, translated, instead of Odoo's
+            # generic survey (or certification) text.
+            action["context"]["default_template_id"] = template.id
         return action
 
     def action_view_survey_answers(self):

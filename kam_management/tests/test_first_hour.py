@@ -173,3 +173,40 @@ class TestFirstHour(KamCommon):
         self.assertEqual(repeated.state, "submitted")
         self.assertEqual((kept | draft).mapped("state"), ["closed", "closed"])
         self.env["kam.account.plan"].init()
+
+    def test_survey_invitation_is_the_suppliers_own_in_spanish(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(
+            ["kam_management"], ["es_ES"], overwrite=True
+        )
+        self.kam_1.lang = "es_ES"
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Eva Compras",
+                "parent_id": self.customer.id,
+                "email": "eva@x.example",
+                "lang": "es_ES",
+            }
+        )
+        self.env["kam.buying.role"].create(
+            {"account_id": self.account.id, "partner_id": contact.id}
+        )
+        account = self.account.with_user(self.kam_1).with_context(lang="es_ES")
+        action = account.action_send_satisfaction_survey()
+        template = self.env.ref("kam_management.mail_template_kam_survey_invite")
+        self.assertEqual(action["context"]["default_template_id"], template.id)
+        invite = (
+            self.env["survey.invite"]
+            .with_user(self.kam_1)
+            .with_context(action["context"], lang="es_ES")
+            .create({})
+        )
+        self.assertIn("como proveedor", str(invite.body))
+        self.assertNotIn("certification", str(invite.body).lower())
+        invite.action_invite()
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", contact.ids)])
+        self.assertIn("Responder a la encuesta", mail.body_html)
+        answer = self.env["survey.user_input"].search(
+            [("kam_account_id", "=", self.account.id), ("partner_id", "=", contact.id)]
+        )
+        self.assertIn(answer.access_token, mail.body_html)

@@ -438,7 +438,13 @@ class KamAssignmentWizard(models.TransientModel):
                 ("over_capacity", "=", True),
             ]
         )
-        message = self.env._("%(count)s key accounts have a new KAM.", count=len(lines))
+        message = (
+            self.env._(
+                "%(account)s has a new KAM.", account=lines.account_id.display_name
+            )
+            if len(lines) == 1
+            else self.env._("%(count)s key accounts have a new KAM.", count=len(lines))
+        )
         if over:
             message += " " + self.env._(
                 "Above the recommended %(max)s key accounts: %(kams)s.",

@@ -7,6 +7,7 @@ the same rows as the data beside them.
 """
 
 from odoo import models
+from odoo.addons.kam_management.models.kam_format import format_number
 from odoo.exceptions import UserError
 
 # Customers drawn in the Pareto chart (the sheet lists them all).
@@ -446,7 +447,8 @@ class KamPortfolioXlsx(models.AbstractModel):
             header_row,
             helper_col,
             self.env._(
-                "Class A line (%(threshold)s%%)", threshold=portfolio["pareto_a"]
+                "Class A line (%(threshold)s%%)",
+                threshold=format_number(self.env, portfolio["pareto_a"]),
             ),
             formats["header"],
         )
@@ -563,7 +565,8 @@ class KamPortfolioXlsx(models.AbstractModel):
         line.add_series(
             {
                 "name": self.env._(
-                    "Class A line (%(threshold)s%%)", threshold=threshold_pct
+                    "Class A line (%(threshold)s%%)",
+                    threshold=format_number(self.env, threshold_pct),
                 ),
                 "categories": [sheet.name, first, 1, last, 1],
                 "values": [sheet.name, first, 9, last, 9],

@@ -192,7 +192,7 @@ class TestPortfolioWorkbook(KamReportsCommon):
         # the Class A line as a series of its own.
         self.assertEqual(pareto.count("<c:valAx>"), 2)
         self.assertEqual(pareto.count("<c:ser>"), 3)
-        self.assertIn("Class A line (80.0%)", pareto)
+        self.assertIn("Class A line (80%)", pareto)
         matrix = next(xml for xml in charts.values() if "<c:scatterChart>" in xml)
         # One series per quadrant present, and the two threshold lines.
         self.assertEqual(matrix.count("<c:ser>"), 2 + 2)

@@ -2,10 +2,22 @@ import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/core/utils/numbers";
 import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 import { layoutGraph, PERSON_SIZE } from "./relationship_layout";
+
+/**
+ * A number as the user's language writes it (decimal point, thousands):
+ * `digits` decimals, or as many as it has (up to 2) when not given.
+ */
+export function formatNumber(value, digits) {
+    return formatFloat(Number(value) || 0, {
+        digits: [false, digits ?? 2],
+        trailingZeros: digits !== undefined,
+    });
+}
 
 /**
  * The relationship map of a key account: the customer's people (colour by
@@ -23,6 +35,7 @@ export class RelationshipMap extends Component {
         this.actionService = useService("action");
         this.personSize = PERSON_SIZE;
         this.state = useState({ graph: null, layout: null, hovered: null });
+        this.names = {};
         const { action } = this.props;
         this.accountId = action.params?.account_id || action.context?.active_id || false;
         onWillStart(() => this.load());
@@ -35,45 +48,47 @@ export class RelationshipMap extends Component {
         const graph = await this.orm.call("kam.account", "get_relationship_graph", [
             [this.accountId],
         ]);
+        this.names = Object.fromEntries(graph.nodes.map((n) => [n.id, n.name]));
         this.state.graph = graph;
-        this.state.layout = layoutGraph(graph);
+        this.state.layout = layoutGraph(graph, { teamLabel: this.texts.ourTeam });
     }
 
     get summaryCards() {
         const summary = this.state.graph.summary;
         return [
-            { key: "contacts", label: _t("Contacts"), value: summary.contacts },
+            { key: "contacts", label: _t("Contacts"), value: formatNumber(summary.contacts) },
             {
                 key: "decision_makers",
                 label: _t("Decision makers"),
-                value: summary.decision_makers,
+                value: formatNumber(summary.decision_makers),
             },
             {
                 key: "strong",
                 label: _t("Strong relationships (3-5)"),
-                value: summary.strong,
+                value: formatNumber(summary.strong),
             },
             {
                 key: "weak_decision_makers",
                 label: _t("Decision makers without a strong relationship"),
-                value: summary.weak_decision_makers,
+                value: formatNumber(summary.weak_decision_makers),
                 alert: summary.weak_decision_makers > 0,
             },
             {
                 key: "average_strength",
                 label: _t("Average strength (1-5)"),
-                value: summary.average_strength,
+                value: formatNumber(summary.average_strength, 1),
             },
         ];
     }
 
     get texts() {
+        const strong = this.state.graph ? formatNumber(this.state.graph.legend.strong) : "";
         return {
             ourTeam: _t("Our team"),
             reportsTo: _t("Reports to"),
             owner: _t("Owns the relationship (thicker: stronger)"),
             weakLink: _t("Weak relationship (1-2)"),
-            weakDm: _t("Decision maker without a strong relationship (strength below %s)", this.state.graph.legend.strong),
+            weakDm: _t("Decision maker without a strong relationship (strength below %s)", strong),
             empty: _t("No contact in this buying centre yet."),
         };
     }
@@ -88,7 +103,7 @@ export class RelationshipMap extends Component {
                 attitude: node.attitude_label,
             }),
             _t("Relationship strength: %(strength)s/5 · Owner: %(owner)s", {
-                strength: node.strength,
+                strength: formatNumber(node.strength),
                 owner: node.owner || nobody,
             }),
         ];
@@ -105,20 +120,34 @@ export class RelationshipMap extends Component {
     }
 
     personTitle(node) {
-        const owned = _t("Owns %s relationship(s)", node.owned);
+        const owned = _t("Owns %s relationship(s)", formatNumber(node.owned));
         return [node.name, node.function, owned].filter(Boolean).join("\n");
     }
 
+    /** Who owns which relationship, who reports to whom: said in words. */
     edgeTitle(edge) {
+        const names = this.names;
         if (edge.type === "owner") {
-            return _t("Relationship strength: %s/5", edge.strength);
+            return _t("%(owner)s owns the relationship with %(contact)s (strength %(strength)s/5)", {
+                owner: names[edge.source] || "",
+                contact: names[edge.target] || "",
+                strength: formatNumber(edge.strength),
+            });
         }
-        return this.texts.reportsTo;
+        return _t("%(contact)s reports to %(manager)s", {
+            contact: names[edge.source] || "",
+            manager: names[edge.target] || "",
+        });
     }
 
     isDimmed(edge) {
         const hovered = this.state.hovered;
         return Boolean(hovered) && edge.source !== hovered && edge.target !== hovered;
+    }
+
+    isHighlighted(edge) {
+        const hovered = this.state.hovered;
+        return Boolean(hovered) && (edge.source === hovered || edge.target === hovered);
     }
 
     strengthDots(node) {

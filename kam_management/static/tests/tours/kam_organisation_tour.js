@@ -30,7 +30,7 @@ registry.category("web_tour.tours").add("kam_management_assignment_tour", {
         },
         {
             content: "One key account has a new KAM",
-            trigger: ".o_notification:contains('1 key accounts have a new KAM')",
+            trigger: ".o_notification:contains('has a new KAM')",
         },
     ],
 });

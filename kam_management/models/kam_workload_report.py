@@ -57,7 +57,8 @@ class KamWorkloadReport(models.Model):
     revenue = fields.Monetary(
         string="Portfolio Revenue",
         readonly=True,
-        help="Revenue of the KAM's key accounts over the classification window.",
+        help="Revenue of the KAM's key accounts over the classification window, "
+        "as of the company's last classification (Classification Runs).",
     )
     health_avg = fields.Float(
         string="Average Health", readonly=True, digits=(5, 1), aggregator="avg"

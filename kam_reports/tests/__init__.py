@@ -1,4 +1,5 @@
 from . import (
+    test_demo_figures,
     test_pdf_reports,
     test_portfolio_mailing,
     test_portfolio_xlsx,

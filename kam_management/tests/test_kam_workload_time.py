@@ -290,6 +290,33 @@ class TestKamTimeAllocation(KamCommon):
         self.assertEqual(lines["negotiation"].deviation, "under")
         self.assertAlmostEqual(sum(line.actual_pct for line in lines.values()), 100.0)
 
+    def test_pivot_totals_are_shares_of_the_totals(self):
+        """The pivot's total row and columns: hours over the KAMs' counted
+        hours, not the mean of the lines' percentages."""
+        self._done(self.type_selling, self.kam_1, 3)  # kam_1: 4.5 h selling
+        self._done(self.type_reporting, self.kam_1)  # 1 h reporting
+        self._done(self.type_selling, self.kam_2, 2)  # kam_2: 3 h selling
+        wizard = self._report(user_ids=[Command.set((self.kam_1 | self.kam_2).ids)])
+        Line = self.env["kam.time.allocation.line"]
+        domain = [("wizard_id", "=", wizard.id)]
+        measures = ["actual_pct:avg", "reference_pct:avg", "difference:avg"]
+        (total,) = Line.read_group(domain, measures, [])
+        self.assertAlmostEqual(total["actual_pct"], 100.0)
+        self.assertAlmostEqual(total["reference_pct"], 100.0)
+        by_category = {
+            g["category"]: g for g in Line.read_group(domain, measures, ["category"])
+        }
+        # Selling: 7.5 h of the 8.5 h the two KAMs counted.
+        self.assertAlmostEqual(by_category["selling"]["actual_pct"], 7.5 / 8.5 * 100)
+        self.assertAlmostEqual(by_category["selling"]["reference_pct"], 10.0)
+        self.assertAlmostEqual(
+            by_category["selling"]["difference"], 7.5 / 8.5 * 100 - 10.0
+        )
+        by_kam = {
+            g["user_id"][0]: g for g in Line.read_group(domain, measures, ["user_id"])
+        }
+        self.assertAlmostEqual(by_kam[self.kam_2.id]["actual_pct"], 100.0)
+
     def test_all_day_meeting_and_other_reference(self):
         start = self.today - timedelta(days=3)
         self.env["calendar.event"].with_context(no_mail_to_attendees=True).create(

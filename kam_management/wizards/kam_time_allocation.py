@@ -16,6 +16,7 @@ Time measure (documented in the README):
 The share of a category is its hours over all the KAM's counted hours.
 """
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -299,3 +300,45 @@ class KamTimeAllocationLine(models.TransientModel):
         ],
         readonly=True,
     )
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Shares of a group from its totals, not the mean of its lines'.
+
+        A group's actual share is its hours over the counted hours of the
+        KAMs in it; its reference the mean over those KAMs of the reference
+        shares of its activities (so a KAM's row, and the total, are 100 %).
+        """
+        groups = super().read_group(
+            domain,
+            fields,
+            groupby,
+            offset=offset,
+            limit=limit,
+            orderby=orderby,
+            lazy=lazy,
+        )
+        shares = {"actual_pct", "reference_pct", "difference"}
+        if not groups or not shares & {f.split(":")[0] for f in fields}:
+            return groups
+        # One read of the lines (a wizard's few); groups matched in memory.
+        lines = self.search(domain)
+        totals = defaultdict(float)
+        for line in lines:
+            totals[line.user_id.id] += line.hours
+        for group in groups:
+            members = lines.filtered_domain(group.get("__domain", domain))
+            users = set(members.user_id.ids)
+            counted = sum(totals[user] for user in users)
+            actual = sum(members.mapped("hours")) / counted * 100.0 if counted else 0.0
+            reference = (
+                sum(members.mapped("reference_pct")) / len(users) if users else 0.0
+            )
+            group.update(
+                actual_pct=actual,
+                reference_pct=reference,
+                difference=actual - reference,
+            )
+        return groups

@@ -12,6 +12,9 @@ DEMO_MEETINGS = [
     (30, 16, 1.0, "reporting"),
     (41, 9, 4.0, "training"),
 ]
+# Days over which the demo's done activities are spread, a week ago and before
+# (within the time-allocation report's default three months).
+DEMO_ACTIVITY_DAYS = 70
 # (activity type xml id, how many done) per KAM, on their key accounts.
 DEMO_ACTIVITIES = [
     ("mail.mail_activity_data_call", 8),
@@ -81,4 +84,34 @@ class KamAccountDemoOrganisation(models.Model):
                 ]
             )
             activities.with_user(user).action_feedback(feedback="Done (demo).")
+            self._demo_spread_done_messages(account, user)
         return True
+
+    @api.model
+    def _demo_spread_done_messages(self, account, user):
+        """Date the demo's done activities over the last weeks, as a real
+        KAM's are: all of today, they buried the account's chatter."""
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", account.id),
+                ("author_id", "=", user.partner_id.id),
+                ("subtype_id", "=", self.env.ref("mail.mt_activities").id),
+            ]
+        )
+        now = fields.Datetime.now()
+        count = len(messages)
+        dates = [
+            now - timedelta(days=7 + index * DEMO_ACTIVITY_DAYS // max(count, 1))
+            for index in range(count)
+        ]
+        self.env["mail.message"].flush_model(["date"])
+        self.env.cr.execute(
+            """
+            UPDATE mail_message m SET date = spread.date
+              FROM unnest(%s::int[], %s::timestamp[]) AS spread(id, date)
+             WHERE m.id = spread.id
+            """,
+            [messages.ids, dates],
+        )
+        messages.invalidate_recordset(["date"])

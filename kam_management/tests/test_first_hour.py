@@ -1,11 +1,11 @@
 """What a new director or KAM met in their first hour, each fixed."""
 
 import importlib.util
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from lxml import etree
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -210,3 +210,20 @@ class TestFirstHour(KamCommon):
             [("kam_account_id", "=", self.account.id), ("partner_id", "=", contact.id)]
         )
         self.assertIn(answer.access_token, mail.body_html)
+
+    def test_demo_chatter_is_not_buried_under_done_activities(self):
+        demo_kam = self.env.ref("base.user_demo")
+        done = self.env["mail.message"].search(
+            [
+                ("model", "=", "kam.account"),
+                ("author_id", "=", demo_kam.partner_id.id),
+                ("subtype_id", "=", self.env.ref("mail.mt_activities").id),
+            ]
+        )
+        self.assertGreater(len(done), 10, "the demo's done activities")
+        newest = max(done.mapped("date"))
+        self.assertLess(newest, fields.Datetime.now() - timedelta(days=6))
+        # Still within the time report's default three months.
+        self.assertGreater(
+            min(done.mapped("date")), fields.Datetime.now() - timedelta(days=90)
+        )

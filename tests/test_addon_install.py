@@ -97,11 +97,31 @@ def test_manifest_declares_every_third_party_import():
     imported = {
         module.split(".")[0]
         for path in ADDON.rglob("*.py")
+        if ADDON / "tests" not in path.parents
         for module, level in _imports(path)
         if level == 0
     }
     third_party = imported - set(sys.stdlib_module_names) - ODOO_PROVIDED
     assert third_party == declared
+
+
+def test_test_only_imports_are_in_the_dev_requirements():
+    """What the addon's own tests import beyond the addon's needs (Hypothesis)
+    is installed by the test command's requirements."""
+    declared = set(_manifest()["external_dependencies"]["python"])
+    imported = {
+        module.split(".")[0]
+        for path in (ADDON / "tests").rglob("*.py")
+        for module, level in _imports(path)
+        if level == 0
+    }
+    test_only = imported - set(sys.stdlib_module_names) - ODOO_PROVIDED - declared
+    requirements = {
+        re.split(r"[<>=!~; \[]", line.strip(), maxsplit=1)[0].lower()
+        for line in (ROOT / "requirements-dev.txt").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "-"))
+    }
+    assert test_only <= requirements, test_only - requirements
 
 
 def test_manifest_dependencies_are_in_requirements_txt():

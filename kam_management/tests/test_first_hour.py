@@ -227,3 +227,19 @@ class TestFirstHour(KamCommon):
         self.assertGreater(
             min(done.mapped("date")), fields.Datetime.now() - timedelta(days=90)
         )
+
+    def test_director_menus_fit_a_screen(self):
+        """At 1440x900 a navbar dropdown shows some 22 lines: the daily work
+        and the configuration in one, the analysis in the other."""
+        menus = self.env["ir.ui.menu"].with_user(self.director).load_menus(False)
+
+        def lines(menu_id):
+            children = menus[menu_id]["children"]
+            return len(children) + sum(lines(child) for child in children)
+
+        root = self.env.ref("kam_management.menu_kam_root")
+        analysis = self.env.ref("kam_management.menu_kam_analysis_root")
+        self.assertLessEqual(lines(root.id), 22)
+        self.assertLessEqual(lines(analysis.id), 22)
+        configuration = self.env.ref("kam_management.menu_kam_configuration")
+        self.assertIn(configuration.id, menus[root.id]["children"])

@@ -207,7 +207,7 @@ class KamAssignmentWizard(models.TransientModel):
             raise UserError(
                 self.env._(
                     "%(kams)s: no competency ratings in %(company)s. Rate their "
-                    "competencies (Key Accounts → Competency Ratings) or leave "
+                    "competencies (Key Account Analysis → Competency Ratings) or leave "
                     "them out of the assignment.",
                     kams=_names(unrated),
                     company=company.name,

@@ -141,6 +141,17 @@ def _relational_ids(field, value):
     return ids
 
 
+def _parses(convert, value):
+    """Whether ``value`` is text that ``convert`` (int, float) reads."""
+    if not isinstance(value, str):
+        return False
+    try:
+        convert(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_value_type(model, fname, field, value):
     """Refuse a value Odoo could not convert for the field's type."""
     env = model.env
@@ -148,21 +159,9 @@ def _check_value_type(model, fname, field, value):
     if ftype in ("char", "text", "html", "selection"):
         ok = isinstance(value, str)
     elif ftype == "integer":
-        ok = isinstance(value, int | float)
-        if isinstance(value, str):
-            try:
-                int(value)
-                ok = True
-            except ValueError:
-                ok = False
+        ok = isinstance(value, int | float) or _parses(int, value)
     elif ftype in ("float", "monetary"):
-        ok = isinstance(value, int | float)
-        if isinstance(value, str):
-            try:
-                float(value)
-                ok = True
-            except ValueError:
-                ok = False
+        ok = isinstance(value, int | float) or _parses(float, value)
     elif ftype in ("date", "datetime"):
         ok = isinstance(value, str | datetime.date)
     elif ftype in ("many2one", "many2many", "one2many"):

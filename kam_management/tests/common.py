@@ -79,6 +79,27 @@ class KamCommon(TransactionCase):
         )
 
     @classmethod
+    def _create_attackers(cls):
+        """A salesman without key-account rights, and a second company with
+        its director and a KAM (``company2``, ``director2``, ``kam_other``)."""
+        cls.company2 = cls.env["res.company"].create(
+            {"name": "KAM Second Company", "currency_id": cls.company.currency_id.id}
+        )
+        cls.env.user.company_ids = [Command.link(cls.company2.id)]
+        cls.salesman = cls._create_user(
+            "kam_salesman", "Sam Salesman", "sales_team.group_sale_salesman"
+        )
+        cls.director2 = cls._create_user(
+            "kam_director2",
+            "Dora Director Two",
+            "kam_management.group_kam_manager",
+            companies=cls.company2,
+        )
+        cls.kam_other = cls._create_user(
+            "kam_other", "Otto Other", "kam_management.group_kam_user", cls.company2
+        )
+
+    @classmethod
     def _create_customer(cls, name, **values):
         return cls.env["res.partner"].create(
             dict({"name": name, "is_company": True}, **values)
@@ -184,15 +205,9 @@ class KamAttackCommon(KamCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company2 = cls.env["res.company"].create(
-            {"name": "KAM Second Company", "currency_id": cls.company.currency_id.id}
-        )
-        cls.env.user.company_ids = [Command.link(cls.company2.id)]
+        cls._create_attackers()
         cls.member = cls._create_user(
             "kam_member", "Mia Member", "kam_management.group_kam_user"
-        )
-        cls.salesman = cls._create_user(
-            "kam_salesman", "Sam Salesman", "sales_team.group_sale_salesman"
         )
         cls.portal = cls.env["res.users"].create(
             {
@@ -202,15 +217,6 @@ class KamAttackCommon(KamCommon):
                 "company_id": cls.company.id,
                 "company_ids": [Command.set(cls.company.ids)],
             }
-        )
-        cls.director2 = cls._create_user(
-            "kam_director2",
-            "Dora Director Two",
-            "kam_management.group_kam_manager",
-            companies=cls.company2,
-        )
-        cls.kam_other = cls._create_user(
-            "kam_other", "Otto Other", "kam_management.group_kam_user", cls.company2
         )
 
         cls.p_own = cls._create_customer("Attack Own Customer")

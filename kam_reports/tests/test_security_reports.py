@@ -16,18 +16,15 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from unittest.mock import patch
 from urllib.parse import quote
 
 from odoo import Command
-from odoo.addons.base.models.ir_actions_report import (
-    IrActionsReport as BaseIrActionsReport,
-)
 from odoo.addons.kam_management.models.kam_html import (
     clean_style,
     keep_own_image,
     strip_external_resources,
 )
+from odoo.addons.kam_management.tests.common import KamAttackCommon
 from odoo.addons.kam_reports.report.ir_actions_report import safe_page_document
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
@@ -55,35 +52,14 @@ class KamReportsAttackCommon(KamReportsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company2 = cls.env["res.company"].create(
-            {"name": "KAM Second Company", "currency_id": cls.company.currency_id.id}
-        )
-        cls.env.user.company_ids = [Command.link(cls.company2.id)]
-        cls.salesman = cls._create_user(
-            "kam_salesman", "Sam Salesman", "sales_team.group_sale_salesman"
-        )
-        cls.director2 = cls._create_user(
-            "kam_director2",
-            "Dora Director Two",
-            "kam_management.group_kam_manager",
-            companies=cls.company2,
-        )
-        cls.kam_other = cls._create_user(
-            "kam_other", "Otto Other", "kam_management.group_kam_user", cls.company2
-        )
+        cls._create_attackers()
 
     def setUp(self):
         super().setUp()
         # Access checks must not be answered from the superuser's cache.
         self.env.invalidate_all()
 
-    def as_(self, user, model):
-        """``model`` as ``user`` logged in: in the user's own companies."""
-        return (
-            self.env[model]
-            .with_user(user)
-            .with_context(allowed_company_ids=user.company_ids.ids)
-        )
+    as_ = KamAttackCommon.as_
 
 
 # ----------------------------------------------------------------------
@@ -828,21 +804,6 @@ class TestPdfFetchesNothing(KamReportsCommon):
         self.assertIn('<span class="page"></span>', body)
         self.assertIn('href="/web/assets/x.css"', cleaned, "Odoo's own head")
         self.assertIn("function subst()", cleaned)
-        given = {}
-
-        def run_wkhtmltopdf(report_self, bodies, **kwargs):
-            given.update(kwargs)
-            return b"%PDF-1.4"
-
-        with patch.object(BaseIrActionsReport, "_run_wkhtmltopdf", run_wkhtmltopdf):
-            self.env["ir.actions.report"]._run_wkhtmltopdf(
-                ["<html><body>b</body></html>"],
-                report_ref=PLAN_REPORT,
-                header=page,
-                footer=page,
-            )
-        self.assertEqual(given["header"], cleaned)
-        self.assertEqual(given["footer"], cleaned)
 
     def test_html_is_stored_without_external_resources(self):
         self.plan.goals_three_years = self.probe.hostile_html("plan")

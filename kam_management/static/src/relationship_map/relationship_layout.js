@@ -47,6 +47,7 @@ const EDGE_CLEARANCE = 16; // from the picture's side to the outermost link
 const LANE = 8; // between two links side by side in a gap
 const LANE_Y = 9; // between two links one above the other in a channel
 const ROW_PAD = 14; // from a channel's side to its first lane
+const BAR_GAP = 6; // more room between the reporting bars and the other links
 const ROW_MIN = 44; // height of a channel with few links
 const OWNER_END = 14; // an ownership link ends aside of the card's centre
 const PORT_SPACING = 9; // between the links leaving one of our people
@@ -229,45 +230,109 @@ function chooseGaps(crossed, fromX, toX) {
     if (!crossed.length) {
         return [];
     }
-    const values = [fromX, toX];
+    const all = [fromX, toX];
     for (const level of crossed) {
         for (const gap of level.gaps) {
-            values.push(gap.lo, gap.hi, (gap.lo + gap.hi) / 2);
+            all.push(gap.lo, gap.hi, (gap.lo + gap.hi) / 2);
         }
     }
-    const step = (a, b) => Math.abs(a - b) + (Math.abs(a - b) > 0.5 ? BEND : 0);
+    const values = [...new Set(all)].sort((a, b) => a - b);
+    // The values clamped into a gap: its ends, and the values inside it.
+    const candidatesOf = (gap) => {
+        let lo = 0;
+        let hi = values.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (values[mid] <= gap.lo) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        const result = [gap.lo];
+        for (let i = lo; i < values.length && values[i] < gap.hi; i++) {
+            result.push(values[i]);
+        }
+        if (gap.hi > gap.lo) {
+            result.push(gap.hi);
+        }
+        return result;
+    };
     const crowd = (gap) => (CROWD * gap.users.length * LANE) / (gap.hi - gap.lo + LANE);
     // Dynamic programming over the levels; candidates are the interesting
     // abscissas of each gap (its ends, its middle, the link's ends, and the
-    // other gaps' ends), in a fixed order.
-    let states = [{ x: fromX, cost: 0, path: [] }];
-    for (const level of crossed) {
-        const next = [];
-        level.gaps.forEach((gap) => {
-            const candidates = [
-                ...new Set(values.map((v) => Math.min(Math.max(v, gap.lo), gap.hi))),
-            ].sort((a, b) => a - b);
-            for (const x of candidates) {
-                let best = null;
-                for (const state of states) {
-                    const cost = state.cost + step(state.x, x) + crowd(gap);
-                    if (!best || cost < best.cost - 1e-9) {
-                        best = { x, cost, path: [...state.path, { gap, x }] };
-                    }
-                }
-                next.push(best);
+    // other gaps' ends), in a fixed order. A step costs its length, plus a
+    // bend unless it goes straight on: the best previous state is found by
+    // sweeping the states in the order of their abscissa.
+    let states = [{ x: fromX, cost: 0, back: null, gap: null }];
+    const bestFrom = (x) => {
+        // states are sorted by x; the cheapest way to reach x from them.
+        let best = null;
+        const offer = (state, cost) => {
+            if (state && (!best || cost < best.cost - 1e-9)) {
+                best = { state, cost };
             }
+        };
+        offer(states.exact.get(x), states.exact.get(x)?.cost);
+        let lo = 0;
+        let hi = states.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (states[mid].x <= x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        const left = lo ? states.left[lo - 1] : null;
+        const right = lo < states.length ? states.right[lo] : null;
+        offer(left, left && left.cost + x - left.x + BEND);
+        offer(right, right && right.cost + right.x - x + BEND);
+        return best;
+    };
+    const index = () => {
+        states.sort((a, b) => a.x - b.x || a.cost - b.cost);
+        states.exact = new Map();
+        for (const state of states) {
+            if (!states.exact.has(state.x)) {
+                states.exact.set(state.x, state);
+            }
+        }
+        // Cheapest cost - x up to each state, cost + x from each state on.
+        states.left = [];
+        states.right = [];
+        states.forEach((state, i) => {
+            const before = i ? states.left[i - 1] : null;
+            states.left.push(
+                before && before.cost - before.x <= state.cost - state.x + 1e-9 ? before : state
+            );
         });
+        for (let i = states.length - 1; i >= 0; i--) {
+            const after = i < states.length - 1 ? states.right[i + 1] : null;
+            const state = states[i];
+            states.right[i] =
+                after && after.cost + after.x < state.cost + state.x - 1e-9 ? after : state;
+        }
+    };
+    for (const level of crossed) {
+        index();
+        const next = [];
+        for (const gap of level.gaps) {
+            for (const x of candidatesOf(gap)) {
+                const best = bestFrom(x);
+                next.push({ x, gap, cost: best.cost + crowd(gap), back: best.state });
+            }
+        }
         states = next;
     }
-    let best = null;
-    for (const state of states) {
-        const cost = state.cost + step(state.x, toX);
-        if (!best || cost < best.cost - 1e-9) {
-            best = { ...state, cost };
-        }
+    index();
+    let last = bestFrom(toX).state;
+    const path = [];
+    while (last && last.gap) {
+        path.unshift({ gap: last.gap, x: last.x });
+        last = last.back;
     }
-    return best.path;
+    return path;
 }
 
 /** Crossings if segment `a` runs above segment `b` in a channel. */
@@ -297,21 +362,17 @@ function assignLanes(segments) {
     const bars = segments.filter((s) => s.bar);
     const ranking = [];
     for (const segment of links) {
+        // Inserted at `index`: the ones before run above it, the others below.
+        let cost = ranking.reduce((sum, other) => sum + crossingsAbove(segment, other), 0);
         let bestIndex = 0;
-        let bestCost = Infinity;
-        for (let index = 0; index <= ranking.length; index++) {
-            let cost = 0;
-            ranking.forEach((other, position) => {
-                cost +=
-                    position < index
-                        ? crossingsAbove(other, segment)
-                        : crossingsAbove(segment, other);
-            });
+        let bestCost = cost;
+        ranking.forEach((other, position) => {
+            cost += crossingsAbove(other, segment) - crossingsAbove(segment, other);
             if (cost < bestCost) {
                 bestCost = cost;
-                bestIndex = index;
+                bestIndex = position + 1;
             }
-        }
+        });
         ranking.splice(bestIndex, 0, segment);
     }
     const overlap = (a, b) => a.lo - SEPARATION < b.hi && b.lo - SEPARATION < a.hi;
@@ -354,19 +415,30 @@ function roundedPath(points) {
     return `${d} L ${fmt(last.x)} ${fmt(last.y)}`;
 }
 
-/** Drops the points that do not turn (a straight run is one segment). */
+/**
+ * Drops the points that do not turn (a straight run is one segment), on
+ * coordinates rounded to a hundredth of a pixel, a point within a twentieth
+ * of a pixel of the previous one snapping to it: what is meant to be the
+ * same abscissa (sums of lanes can differ in the last bits) is the same.
+ */
 function simplify(points) {
     const result = [];
-    for (const p of points) {
+    for (const point of points) {
+        const p = { x: Math.round(point.x * 100) / 100, y: Math.round(point.y * 100) / 100 };
         const last = result[result.length - 1];
-        if (last && Math.abs(last.x - p.x) < 0.01 && Math.abs(last.y - p.y) < 0.01) {
+        if (last && Math.abs(last.x - p.x) < 0.05) {
+            p.x = last.x;
+        }
+        if (last && Math.abs(last.y - p.y) < 0.05) {
+            p.y = last.y;
+        }
+        if (last && last.x === p.x && last.y === p.y) {
             continue;
         }
         const prev = result[result.length - 2];
         if (
             prev &&
-            ((Math.abs(prev.x - last.x) < 0.01 && Math.abs(last.x - p.x) < 0.01) ||
-                (Math.abs(prev.y - last.y) < 0.01 && Math.abs(last.y - p.y) < 0.01))
+            ((prev.x === last.x && last.x === p.x) || (prev.y === last.y && last.y === p.y))
         ) {
             result[result.length - 1] = p;
             continue;
@@ -656,13 +728,19 @@ export function layoutGraph(graph, options = {}) {
     }
     for (const channel of channels) {
         channel.lanes = assignLanes(channel.segments);
+        channel.barGap =
+            channel.lanes > 1 && channel.segments.some((s) => s.bar) ? BAR_GAP : 0;
     }
 
     // 4. Heights: each channel as high as its lanes, then the level below.
     let y = TITLE.bottom;
-    const laneY = (channel, lane) => channel.top + channel.pad + lane * LANE_Y;
+    const laneY = (channel, lane) =>
+        channel.top +
+        channel.pad +
+        lane * LANE_Y +
+        (lane === channel.lanes - 1 ? channel.barGap : 0);
     const openChannel = (channel, minHeight) => {
-        const content = channel.lanes ? (channel.lanes - 1) * LANE_Y : 0;
+        const content = channel.lanes ? (channel.lanes - 1) * LANE_Y + channel.barGap : 0;
         const height = Math.max(minHeight, content + 2 * ROW_PAD);
         channel.top = y;
         channel.pad = (height - content) / 2;

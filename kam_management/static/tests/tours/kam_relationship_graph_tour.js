@@ -2,6 +2,42 @@ import { registry } from "@web/core/registry";
 
 const MAP = ".o_kam_rmap_svg";
 
+/**
+ * Where the links of the map, as drawn, run over a person or a label that is
+ * not at one of their ends (every 3px along each link, in screen pixels).
+ */
+function linksOverNodes() {
+    const inside = (p, r) =>
+        p.x > r.left + 1 && p.x < r.right - 1 && p.y > r.top + 1 && p.y < r.bottom - 1;
+    const obstacles = [];
+    for (const node of document.querySelectorAll(`${MAP} .o_kam_rmap_node`)) {
+        const parts = node.querySelectorAll(
+            ".o_kam_rmap_disc, .o_kam_rmap_card_bg, .o_kam_rmap_person_box, text"
+        );
+        for (const part of parts) {
+            obstacles.push({ id: node.dataset.nodeId, name: node.dataset.name, rect: part.getBoundingClientRect() });
+        }
+    }
+    for (const label of document.querySelectorAll(`${MAP} .o_kam_rmap_side_label`)) {
+        obstacles.push({ id: null, name: label.textContent, rect: label.getBoundingClientRect() });
+    }
+    const found = [];
+    for (const path of document.querySelectorAll(`${MAP} .o_kam_rmap_edge`)) {
+        const ends = [path.dataset.source, path.dataset.target];
+        const matrix = path.getScreenCTM();
+        const length = path.getTotalLength();
+        for (let at = 0; at <= length; at += 3) {
+            const p = path.getPointAtLength(at).matrixTransform(matrix);
+            const hit = obstacles.find((o) => !ends.includes(o.id) && inside(p, o.rect));
+            if (hit) {
+                found.push(`${ends.join(" → ")} over ${hit.name}`);
+                break;
+            }
+        }
+    }
+    return found;
+}
+
 registry.category("web_tour.tours").add("kam_management_relationship_graph_tour", {
     steps: () => [
         {
@@ -28,6 +64,22 @@ registry.category("web_tour.tours").add("kam_management_relationship_graph_tour"
         {
             content: "Our people are on the map too",
             trigger: `${MAP} .o_kam_rmap_person[data-name='Marc Demo']`,
+        },
+        {
+            content: "The links go round the people and their labels",
+            trigger: `${MAP} .o_kam_rmap_edge_owner[data-source^='user-'][data-target]`,
+            run() {
+                const found = linksOverNodes();
+                if (found.length) {
+                    throw new Error(`Links drawn over people: ${found.join("; ")}`);
+                }
+                const title = document.querySelector(
+                    `${MAP} .o_kam_rmap_edge_owner[data-target] title`
+                );
+                if (!/ owns the relationship with /.test(title.textContent)) {
+                    throw new Error(`An ownership link says "${title.textContent}"`);
+                }
+            },
         },
         {
             content: "The decision maker without a strong relationship wears the red ring",

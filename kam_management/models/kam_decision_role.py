@@ -17,6 +17,7 @@ class KamDecisionRole(models.Model):
     """
 
     _name = "kam.decision.role"
+    _inherit = ["kam.guard.mixin"]
     _description = "Buying Centre Decision Role"
     _order = "sequence, id"
 

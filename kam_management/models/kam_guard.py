@@ -273,6 +273,31 @@ def check_input_values(model, vals):
                 )
 
 
+def check_kam_values(model, vals):
+    """:func:`check_input_values` on the addon's own fields (``kam_*``) of a
+    model of Odoo's that the addon extends."""
+    check_input_values(
+        model, {key: value for key, value in vals.items() if key.startswith("kam_")}
+    )
+
+
+class KamOwnFieldsGuardMixin(models.AbstractModel):
+    """The input checks on the ``kam_*`` fields of a model of Odoo's."""
+
+    _name = "kam.own.fields.guard.mixin"
+    _description = "Key Account Fields Guard"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_kam_values(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_kam_values(self, vals)
+        return super().write(vals)
+
+
 class KamRecordError(UserError, ValueError):
     """Records that a method cannot work on: too many, none, or ids that are
     no ids. A ``ValueError`` too, as Odoo's own ``ensure_one`` raises."""

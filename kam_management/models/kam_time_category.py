@@ -38,7 +38,8 @@ PROFILE_FIELDS = {key: f"kam_time_ref_{key}" for key, _label in TIME_CATEGORIES}
 
 
 class MailActivityType(models.Model):
-    _inherit = "mail.activity.type"
+    _name = "mail.activity.type"
+    _inherit = ["mail.activity.type", "kam.own.fields.guard.mixin"]
 
     kam_time_category = fields.Selection(
         TIME_CATEGORIES,
@@ -69,7 +70,8 @@ class MailActivityType(models.Model):
 
 
 class CalendarEvent(models.Model):
-    _inherit = "calendar.event"
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "kam.own.fields.guard.mixin"]
 
     kam_time_category = fields.Selection(
         TIME_CATEGORIES,

@@ -3,7 +3,6 @@ from odoo.exceptions import ValidationError
 
 from ..kam_scoring import ClassificationConfig, config_problems
 from .kam_format import format_number
-from .kam_guard import check_input_values
 
 MAX_ACCOUNTS_PER_KAM = 1000
 
@@ -17,13 +16,10 @@ WEIGHT_FIELDS = {
 }
 
 
-def _kam_values(vals):
-    """The key-account settings among ``vals``."""
-    return {key: value for key, value in vals.items() if key.startswith("kam_")}
-
-
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    # The key-account settings' values are checked like the addon's own.
+    _name = "res.company"
+    _inherit = ["res.company", "kam.own.fields.guard.mixin"]
 
     kam_window_months = fields.Integer(
         string="Classification Window (months)",
@@ -161,13 +157,3 @@ class ResCompany(models.Model):
                         count=company.kam_max_accounts_per_kam,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, _kam_values(vals))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input_values(self, _kam_values(vals))
-        return super().write(vals)

@@ -242,6 +242,24 @@ class TestBadInput(KamAttackCommon):
                     Model.create(vals)
                 self.assertEqual(Model.sudo().search_count([]), count)
 
+    def test_odoo_models_check_the_addons_fields(self):
+        """The kam_* fields the addon adds to Odoo's models are checked too."""
+        event = self.env["calendar.event"].with_user(self.kam_1)
+        with self.assertRaisesText(ValidationError, "KAM Activity"):
+            event.create(
+                {
+                    "name": "Bad category",
+                    "start": "2026-01-05 09:00:00",
+                    "stop": "2026-01-05 10:00:00",
+                    "kam_time_category": 5,
+                }
+            )
+        activity_type = self.env.ref("mail.mail_activity_data_call")
+        with self.assertRaisesText(ValidationError, "KAM Hours per Activity"):
+            activity_type.write({"kam_duration_hours": "x"})
+        with self.assertRaisesText(ValidationError, "Classification Window"):
+            self.company.write({"kam_window_months": "x"})
+
     def test_date_arithmetic_at_the_ends(self):
         """A plan ending on the last day: the next period's plan would end
         after it, which is refused with a message, not an overflow."""

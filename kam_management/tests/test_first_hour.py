@@ -7,7 +7,7 @@ from pathlib import Path
 from lxml import etree
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL, mute_logger
 from psycopg2.errors import UniqueViolation
 
@@ -202,6 +202,14 @@ class TestFirstHour(KamCommon):
             .create({})
         )
         self.assertIn("como proveedor", str(invite.body))
+        # As the form fills it in (onchange), not only on create.
+        form = Form(
+            self.env["survey.invite"]
+            .with_user(self.kam_1)
+            .with_context(action["context"], lang="es_ES")
+        )
+        self.assertEqual(form.subject, template.subject)
+        self.assertIn("como proveedor", str(form.body))
         self.assertNotIn("certification", str(invite.body).lower())
         invite.action_invite()
         mail = self.env["mail.mail"].search([("recipient_ids", "in", contact.ids)])

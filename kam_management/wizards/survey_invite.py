@@ -98,6 +98,25 @@ class SurveyInvite(models.TransientModel):
             )
         return super()._get_done_partners_emails(existing_answers)
 
+    @api.depends("template_id", "partner_ids")
+    def _compute_subject(self):
+        # Odoo's invitation ignores its template's subject ("Participate
+        # to ..."); a key account's is the supplier's own.
+        own = self.filtered(
+            lambda invite: (
+                invite.kam_account_id
+                and invite.template_id.subject
+                and not invite.subject
+            )
+        )
+        for invite in own:
+            langs = set(invite.partner_ids.mapped("lang")) - {False}
+            template = invite.template_id
+            if len(langs) == 1:
+                template = template.with_context(lang=langs.pop())
+            invite.subject = template.subject
+        return super(SurveyInvite, self - own)._compute_subject()
+
     def _send_mail(self, answer):
         if self.kam_account_id:
             # The answer's token is hidden from KAMs (whoever has it answers

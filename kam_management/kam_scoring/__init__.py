@@ -43,7 +43,18 @@ from .position import latest_assessments, position_scores
 from .potential import COMPONENT_COLUMNS, potential_components, potential_score
 from .rfm import RFM_COLUMNS, RFM_SEGMENTS, quintile_scores, rfm_scores
 
-__version__ = "18.0.1.0.0"
+
+def _manifest_version():
+    """The addon's version: its manifest, read as text (importing the addon
+    would import Odoo), so the engine's version is the manifest's."""
+    import ast  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    manifest = Path(__file__).resolve().parent.parent / "__manifest__.py"
+    return ast.literal_eval(manifest.read_text(encoding="utf-8"))["version"]
+
+
+__version__ = _manifest_version()
 
 __all__ = [
     "CLV_COLUMNS",

@@ -3,6 +3,7 @@ from . import kam_guard
 
 # isort: split
 from . import (
+    account_move_line,
     crm_lead,
     kam_account,
     kam_account_alert,

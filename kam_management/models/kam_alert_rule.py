@@ -257,40 +257,51 @@ class KamAlertRule(models.Model):
                 "move_type",
                 "invoice_date",
                 "invoice_date_due",
-                "amount_untaxed_signed",
                 "amount_residual_signed",
                 "payment_state",
             ]
         )
         self.env["kam.account"].flush_model(["partner_id", "company_id"])
 
+    def _kam_revenue_rows(self, accounts, date_from, date_to, select):
+        """Rows of ``select`` (an ``SQL`` over ``a``, the account, and ``r``,
+        its invoiced revenue lines of ``date_from..date_to`` as
+        ``account.move.line``'s reader gives them), grouped per account."""
+        rows = []
+        for company in accounts.company_id:
+            company_accounts = accounts.filtered(lambda a, c=company: a.company_id == c)
+            revenue = self.env["account.move.line"]._kam_revenue_sql(
+                company, date_from, date_to, company_accounts.partner_id
+            )
+            rows += self.env.execute_query(
+                SQL(
+                    """
+                    SELECT a.id, %(select)s
+                      FROM kam_account a
+                      JOIN (%(revenue)s) r ON r.partner_id = a.partner_id
+                     WHERE a.id = ANY(%(ids)s)
+                  GROUP BY a.id
+                    """,
+                    select=select,
+                    revenue=revenue,
+                    ids=company_accounts.ids,
+                )
+            )
+        return rows
+
     def _kam_conditions_revenue_drop(self, accounts, today):
-        self._kam_flush_moves()
+        self.env["kam.account"].flush_model(["partner_id", "company_id"])
         start_cur = today - timedelta(days=self.period_days)
         start_prev = start_cur - timedelta(days=self.period_days)
-        rows = self.env.execute_query(
+        rows = self._kam_revenue_rows(
+            accounts,
+            start_prev + timedelta(days=1),
+            today,
             SQL(
-                """
-                SELECT a.id,
-                       SUM(CASE WHEN m.invoice_date > %(cut)s
-                                THEN m.amount_untaxed_signed ELSE 0 END),
-                       SUM(CASE WHEN m.invoice_date <= %(cut)s
-                                THEN m.amount_untaxed_signed ELSE 0 END)
-                  FROM kam_account a
-                  JOIN account_move m
-                    ON m.commercial_partner_id = a.partner_id
-                   AND m.company_id = a.company_id
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date > %(start)s AND m.invoice_date <= %(today)s
-                 WHERE a.id = ANY(%(ids)s)
-              GROUP BY a.id
-                """,
+                """SUM(r.amount) FILTER (WHERE r.invoice_date > %(cut)s),
+                   SUM(r.amount) FILTER (WHERE r.invoice_date <= %(cut)s)""",
                 cut=start_cur,
-                start=start_prev,
-                today=today,
-                ids=accounts.ids,
-            )
+            ),
         )
         result = []
         for account_id, current, previous in rows:
@@ -314,26 +325,18 @@ class KamAlertRule(models.Model):
         return result
 
     def _kam_conditions_order_rhythm(self, accounts, today):
-        self._kam_flush_moves()
-        rows = self.env.execute_query(
+        self.env["kam.account"].flush_model(["partner_id", "company_id"])
+        invoice = SQL("r.move_type = 'out_invoice'")
+        rows = self._kam_revenue_rows(
+            accounts,
+            today - timedelta(days=self.period_days - 1),
+            today,
             SQL(
-                """
-                SELECT a.id, COUNT(DISTINCT m.invoice_date),
-                       MIN(m.invoice_date), MAX(m.invoice_date)
-                  FROM kam_account a
-                  JOIN account_move m
-                    ON m.commercial_partner_id = a.partner_id
-                   AND m.company_id = a.company_id
-                   AND m.state = 'posted'
-                   AND m.move_type = 'out_invoice'
-                   AND m.invoice_date > %(start)s AND m.invoice_date <= %(today)s
-                 WHERE a.id = ANY(%(ids)s)
-              GROUP BY a.id
-                """,
-                start=today - timedelta(days=self.period_days),
-                today=today,
-                ids=accounts.ids,
-            )
+                """COUNT(DISTINCT r.invoice_date) FILTER (WHERE %(invoice)s),
+                   MIN(r.invoice_date) FILTER (WHERE %(invoice)s),
+                   MAX(r.invoice_date) FILTER (WHERE %(invoice)s)""",
+                invoice=invoice,
+            ),
         )
         result = []
         for account_id, count, first, last in rows:

@@ -131,17 +131,6 @@ class KamClassificationEngine(models.AbstractModel):
         """Values of the run record from the scorers' own reports (hook)."""
         return {}
 
-    @api.model
-    def _cost_sql(self, company):
-        """SQL cost of one invoice line: quantity times the product's cost.
-
-        Override to use a better cost source (e.g. landed or purchase costs).
-        """
-        return SQL(
-            "l.quantity * (pp.standard_price ->> %s)::numeric",
-            str(company.id),
-        )
-
     # ------------------------------------------------------------------
     # The run
     # ------------------------------------------------------------------
@@ -203,29 +192,24 @@ class KamClassificationEngine(models.AbstractModel):
     def _read_figures(self, company, prev_start, start, end):
         """Revenue, cost, frequency and recency per commercial partner, one pass.
 
-        Posted customer invoices and credit notes of ``company`` dated in the
-        current window or the previous one, in company currency; credit notes
-        count negative; archived customers are left out.
+        The invoiced revenue of ``company`` (``account.move.line``'s reader)
+        dated in the current window or the previous one; archived customers
+        are left out.
         """
+        revenue = self.env["account.move.line"]._kam_revenue_sql(
+            company, prev_start, end
+        )
         query = SQL(
             """
             WITH moves AS (
-                SELECT m.commercial_partner_id AS partner_id,
-                       m.move_type,
-                       m.invoice_date,
-                       m.invoice_date >= %(start)s AS is_current,
-                       SUM(-l.balance) AS amount,
-                       SUM(%(cost)s * CASE WHEN m.move_type = 'out_refund'
-                                           THEN -1 ELSE 1 END) AS cost
-                  FROM account_move m
-                  JOIN account_move_line l
-                    ON l.move_id = m.id AND l.display_type = 'product'
-             LEFT JOIN product_product pp ON pp.id = l.product_id
-                 WHERE m.company_id = %(company)s
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date BETWEEN %(prev_start)s AND %(end)s
-              GROUP BY m.id
+                SELECT r.partner_id,
+                       r.move_type,
+                       r.invoice_date,
+                       r.invoice_date >= %(start)s AS is_current,
+                       SUM(r.amount) AS amount,
+                       SUM(r.cost) AS cost
+                  FROM (%(revenue)s) r
+              GROUP BY r.move_id, r.partner_id, r.move_type, r.invoice_date
             )
             SELECT mv.partner_id,
                    COALESCE(SUM(mv.amount) FILTER (WHERE mv.is_current), 0),
@@ -240,10 +224,7 @@ class KamClassificationEngine(models.AbstractModel):
           GROUP BY mv.partner_id
             """,
             start=start,
-            prev_start=prev_start,
-            end=end,
-            company=company.id,
-            cost=self._cost_sql(company),
+            revenue=revenue,
         )
         self.env.cr.execute(query)
         columns = [

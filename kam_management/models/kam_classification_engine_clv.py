@@ -48,22 +48,17 @@ class KamClassificationEngine(models.AbstractModel):
         ``today``, ``clv_monetary`` = net value after the first day per
         repeat occasion (company currency, untaxed).
         """
+        revenue = self.env["account.move.line"]._kam_revenue_sql(company, date_to=today)
         self.env.cr.execute(
             SQL(
                 """
                 WITH days AS (
-                    SELECT m.commercial_partner_id AS partner_id,
-                           m.invoice_date AS day,
-                           SUM(-l.balance) AS amount,
-                           BOOL_OR(m.move_type = 'out_invoice') AS purchase
-                      FROM account_move m
-                      JOIN account_move_line l
-                        ON l.move_id = m.id AND l.display_type = 'product'
-                     WHERE m.company_id = %(company)s
-                       AND m.state = 'posted'
-                       AND m.move_type IN ('out_invoice', 'out_refund')
-                       AND m.invoice_date <= %(today)s
-                  GROUP BY m.commercial_partner_id, m.invoice_date
+                    SELECT r.partner_id,
+                           r.invoice_date AS day,
+                           SUM(r.amount) AS amount,
+                           BOOL_OR(r.move_type = 'out_invoice') AS purchase
+                      FROM (%(revenue)s) r
+                  GROUP BY r.partner_id, r.invoice_date
                 )
                 SELECT d.partner_id,
                        COUNT(*) FILTER (WHERE d.purchase) - 1,
@@ -77,8 +72,7 @@ class KamClassificationEngine(models.AbstractModel):
               GROUP BY d.partner_id
                 HAVING BOOL_OR(d.purchase)
                 """,
-                company=company.id,
-                today=today,
+                revenue=revenue,
             )
         )
         rows = pd.DataFrame(

@@ -197,41 +197,34 @@ class KamPlanObjective(models.Model):
 
     @api.model
     def _read_invoiced(self, keys):
-        """Rows ``(key, revenue, cost)``: net invoiced revenue and its cost.
+        """Rows ``(key, revenue, cost)``: the invoiced revenue of the plan
+        period (``account.move.line``'s reader) and its cost.
 
-        Posted customer invoices minus credit notes dated in the plan period,
-        in company currency; the cost of a line is given by
-        ``kam.classification.engine._cost_sql`` (quantity times product cost).
         One query per company, since the cost may depend on the company.
         """
-        for model in ("account.move", "account.move.line", "product.product"):
-            self.env[model].flush_model()
-        engine = self.env["kam.classification.engine"]
         by_company = defaultdict(list)
         for key, plan in enumerate(keys):
             by_company[plan.account_id.company_id].append(key)
         rows = []
         for company, company_keys in by_company.items():
+            plans = [keys[key] for key in company_keys]
+            revenue = self.env["account.move.line"]._kam_revenue_sql(
+                company,
+                min(plan.date_start for plan in plans),
+                max(plan.date_end for plan in plans),
+                [plan.account_id.partner_id.id for plan in plans],
+            )
             query = SQL(
                 """
-                SELECT p.key,
-                       SUM(-l.balance),
-                       SUM(%(cost)s * CASE WHEN m.move_type = 'out_refund'
-                                           THEN -1 ELSE 1 END)
+                SELECT p.key, SUM(r.amount), SUM(r.cost)
                   FROM %(plans)s
-                  JOIN account_move m
-                    ON m.commercial_partner_id = p.partner_id
-                   AND m.company_id = p.company_id
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date BETWEEN p.date_start AND p.date_end
-                  JOIN account_move_line l
-                    ON l.move_id = m.id AND l.display_type = 'product'
-             LEFT JOIN product_product pp ON pp.id = l.product_id
+                  JOIN (%(revenue)s) r
+                    ON r.partner_id = p.partner_id
+                   AND r.invoice_date BETWEEN p.date_start AND p.date_end
                  WHERE p.key IN %(keys)s
               GROUP BY p.key
                 """,
-                cost=engine._cost_sql(company),
+                revenue=revenue,
                 plans=self._plan_values_sql(keys),
                 keys=tuple(company_keys),
             )

@@ -578,31 +578,25 @@ class KamScorecardEngine(models.AbstractModel):
         )
         # Product categories whose first purchase falls in the period.
         partner_of = {a.partner_id.id: a.id for a in accounts}
-        self.env["account.move.line"].flush_model()
+        revenue = self.env["account.move.line"]._kam_revenue_sql(
+            accounts.company_id, date_to=end, partners=list(partner_of)
+        )
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT first.partner_id, COUNT(*) FILTER (WHERE first.day >= %s)
                   FROM (
-                        SELECT am.commercial_partner_id AS partner_id,
-                               pt.categ_id, MIN(am.invoice_date) AS day
-                          FROM account_move_line aml
-                          JOIN account_move am ON am.id = aml.move_id
-                          JOIN product_product pp ON pp.id = aml.product_id
+                        SELECT r.partner_id, pt.categ_id, MIN(r.invoice_date) AS day
+                          FROM (%s) r
+                          JOIN product_product pp ON pp.id = r.product_id
                           JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                         WHERE am.move_type = 'out_invoice'
-                           AND am.state = 'posted'
-                           AND am.company_id = %s
-                           AND am.commercial_partner_id = ANY(%s)
-                           AND am.invoice_date <= %s
-                      GROUP BY am.commercial_partner_id, pt.categ_id
+                         WHERE r.move_type = 'out_invoice'
+                      GROUP BY r.partner_id, pt.categ_id
                        ) first
               GROUP BY first.partner_id
                 """,
                 start,
-                accounts.company_id.id,
-                list(partner_of),
-                end,
+                revenue,
             )
         )
         kpis["new_categories"] = 0.0

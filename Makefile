@@ -32,8 +32,10 @@ test-core:
 pre-commit: deps
 	pre-commit run --all-files
 
-# README.rst and the Apps page of each addon, from its readme/ fragments
-# (oca-gen-addon-readme: pip install git+https://github.com/OCA/maintainer-tools).
+# README.rst and the Apps page of each addon, from its readme/ fragments and
+# manifest; `make test` fails when they are out of date (tests/test_readme.py).
+# The generator is OCA's and is not on PyPI, so `make deps` leaves it out:
+#   pip install git+https://github.com/OCA/maintainer-tools pypandoc_binary
 readme:
 	oca-gen-addon-readme --org-name kam-odoo --repo-name key-account-management \
 		--branch 18.0 --addons-dir . --no-commit --gen-html

@@ -14,12 +14,17 @@ Database server, in this order:
    PostgreSQL server binaries found on ``PATH`` or in ``/usr/lib/postgresql``
    (or the ``pgserver`` package from PyPI), listening on 127.0.0.1 only.
 
-Odoo 18.0 is found when ``import odoo`` works or ``ODOO_SRC`` points at its
-source tree (the folder holding ``odoo-bin``).
+Odoo 18.0 is found when ``ODOO_SRC`` points at its source tree (the folder
+holding ``odoo-bin``) or else when ``import odoo`` finds it (``pip install -e``
+of a source tree, or any installed Odoo); the ``addons`` folder beside its
+``odoo`` package in a git checkout goes on the addons path. An Odoo that is
+found but does not import (one of its own requirements missing) stops every
+command with Odoo's own error line.
 """
 
 import argparse
 import configparser
+import functools
 import glob
 import os
 import re
@@ -53,20 +58,86 @@ Install it the way Odoo documents it, then run this command again:
 # --------------------------------------------------------------------------
 # Odoo
 # --------------------------------------------------------------------------
+# Run in a child Python: where its ``odoo`` package is, and either Odoo's
+# series or the last line of the error that importing Odoo raised.
+_ODOO_PROBE = """\
+import importlib.util, os, sys, traceback
+spec = importlib.util.find_spec("odoo")
+if spec is None or spec.origin is None:  # none, or a bare odoo/addons namespace
+    sys.exit(3)
+print(os.path.dirname(os.path.abspath(spec.origin)))
+try:
+    import odoo.release
+except Exception as exc:
+    print(traceback.format_exception_only(exc)[-1].strip())
+    sys.exit(4)
+print(odoo.release.serie)
+"""
+
+
+def odoo_env(env=None):
+    """The environment of a Python that imports Odoo: ``ODOO_SRC`` first on
+    ``PYTHONPATH`` (a source tree that is not installed), else as it is."""
+    env = dict(os.environ if env is None else env)
+    src = env.get("ODOO_SRC")
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (src, env.get("PYTHONPATH")) if p
+        )
+    return env
+
+
+@functools.lru_cache(maxsize=8)
+def _probe_odoo(python, src, pythonpath):
+    env = dict(os.environ)
+    env.pop("ODOO_SRC", None)
+    env.pop("PYTHONPATH", None)
+    env.update({"ODOO_SRC": src} if src else {})
+    env.update({"PYTHONPATH": pythonpath} if pythonpath else {})
+    proc = subprocess.run(
+        [python, "-c", _ODOO_PROBE],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env=odoo_env(env),
+        check=False,
+    )
+    lines = proc.stdout.splitlines()
+    if proc.returncode == 3 or not lines:
+        return None, None, None
+    if proc.returncode:
+        if len(lines) > 1 and proc.returncode == 4:
+            return lines[0], None, lines[-1]
+        stderr = proc.stderr.strip().splitlines()
+        return lines[0], None, stderr[-1] if stderr else f"exit {proc.returncode}"
+    return lines[0], lines[-1] if len(lines) > 1 else None, None
+
+
+def probe_odoo():
+    """``(package folder, series, error)`` of the Odoo this Python imports.
+
+    ``(None, None, None)`` where there is no ``odoo`` package at all (a bare
+    ``odoo/addons`` namespace of OCA wheels does not count); ``error`` is the
+    last line of what importing Odoo raised (one of its own requirements
+    missing, for instance), ``series`` is ``"18.0"`` when all is well.
+    """
+    return _probe_odoo(
+        sys.executable, os.environ.get("ODOO_SRC"), os.environ.get("PYTHONPATH")
+    )
+
+
 def odoo_command():
-    """Return the argv prefix that starts Odoo 18, or None when it is missing."""
+    """Return the argv prefix that starts Odoo 18, or None when it is missing.
+
+    An Odoo that is there but does not import still gets its command:
+    :func:`check_odoo` then says what failed.
+    """
     src = os.environ.get("ODOO_SRC")
     if src:
         bin_ = Path(src) / "odoo-bin"
         return [sys.executable, str(bin_)] if bin_.is_file() else None
-    probe = subprocess.run(
-        [sys.executable, "-c", "import odoo.release as r; print(r.serie)"],
-        capture_output=True,
-        text=True,
-        cwd="/",
-        check=False,
-    )
-    if probe.returncode == 0 and probe.stdout.strip() == "18.0":
+    folder, serie, error = probe_odoo()
+    if folder and (error or serie == "18.0"):
         return [sys.executable, "-m", "odoo"]
     return None
 
@@ -81,8 +152,66 @@ def odoo_missing_reason():
     return f"{where}: install Odoo 18.0 (README, 'Installing Odoo 18') to run them"
 
 
+def odoo_import_problem():
+    """What is wrong with the Odoo found, as a message, or None when it imports.
+
+    Odoo's own error line when importing it fails, with the command that
+    installs Odoo's requirements; or the series when it is not 18.0.
+    """
+    folder, serie, error = probe_odoo()
+    src = os.environ.get("ODOO_SRC")
+    if folder is None:
+        return f"ODOO_SRC={src} holds no odoo package" if src else odoo_missing_reason()
+    root = Path(folder).parent
+    if error:
+        requirements = root / "requirements.txt"
+        install = (
+            f"{sys.executable} -m pip install -r {requirements}"
+            if requirements.is_file()
+            else f"{sys.executable} -m pip install -r <Odoo's requirements.txt>"
+        )
+        return (
+            f"Odoo cannot be imported: {error}\n"
+            f"(Odoo of {root}, in {sys.executable}). Install Odoo's own "
+            f"requirements in this Python:\n  {install}"
+        )
+    if serie != "18.0":
+        return f"The Odoo of {root} is {serie}: these addons need Odoo 18.0."
+    return None
+
+
+def check_odoo():
+    """Stop with Odoo's own error line when the Odoo found does not import."""
+    problem = odoo_import_problem()
+    if problem:
+        sys.exit(problem)
+
+
+def odoo_main_addons():
+    """Odoo's ``addons`` folder beside its ``odoo`` package, or None.
+
+    A git checkout of Odoo keeps most of its addons (crm, sale, account...)
+    there, outside ``odoo/addons``; Odoo adds it by itself only when no
+    ``--addons-path`` is given, so ours names it (the nightly archive has
+    every addon inside ``odoo/addons`` and no such folder).
+    """
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        root = Path(src)
+    else:
+        folder = probe_odoo()[0]
+        if folder is None:
+            return None
+        root = Path(folder).parent
+    addons = root / "addons"
+    if addons.is_dir() and any(addons.glob("*/__manifest__.py")):
+        return addons
+    return None
+
+
 def addons_path():
-    return str(ROOT)
+    main = odoo_main_addons()
+    return ",".join([str(ROOT), *([str(main)] if main else [])])
 
 
 def missing_oca_addons():
@@ -102,17 +231,12 @@ def missing_oca_addons():
         "    if importlib.util.find_spec('odoo.addons.' + name) is None:\n"
         "        print(name)\n"
     )
-    env = dict(os.environ)
-    if os.environ.get("ODOO_SRC"):
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (os.environ["ODOO_SRC"], env.get("PYTHONPATH")) if p
-        )
     probe = subprocess.run(
         [sys.executable, "-c", code, *OCA_ADDONS],
         capture_output=True,
         text=True,
         cwd="/",
-        env=env,
+        env=odoo_env(),
         check=False,
     )
     missing = probe.stdout.split() if probe.returncode == 0 else list(OCA_ADDONS)
@@ -120,7 +244,9 @@ def missing_oca_addons():
 
 
 def check_oca_addons():
-    """Stop with the install command when an OCA addon is missing."""
+    """Stop with what is wrong: Odoo's import error first, else the install
+    command of each OCA addon that Odoo does not find."""
+    check_odoo()
     missing = missing_oca_addons()
     if missing:
         sys.exit(
@@ -466,13 +592,7 @@ def run_odoo_tests(addons=ADDONS, log_path=None, extra=()):
 
 def _odoo_pythonpath():
     """PYTHONPATH for a Python process that imports Odoo and the addons."""
-    parts = [str(ROOT)]
-    src = os.environ.get("ODOO_SRC")
-    if src:
-        parts.append(src)
-    if os.environ.get("PYTHONPATH"):
-        parts.append(os.environ["PYTHONPATH"])
-    return os.pathsep.join(parts)
+    return os.pathsep.join(p for p in (str(ROOT), odoo_env().get("PYTHONPATH")) if p)
 
 
 def _write_odoo_config(settings, path):
@@ -655,6 +775,7 @@ def cmd_core_test(args):
     if odoo_command() is None:
         print("SKIPPED:", odoo_missing_reason())
         return 0
+    check_odoo()
     modules = tuple(m for m in args.modules.split(",") if m)
     settings = pg_settings(args.config)
     log_dir = Path(args.log_dir or _data_root() / "core-test")
@@ -720,6 +841,7 @@ def cmd_odoo_test(args):
     if odoo_command() is None:
         print("SKIPPED:", odoo_missing_reason())
         return 0
+    check_odoo()
     rc, log, seconds = run_odoo_tests(log_path=args.log)
     print(log[-5000:])
     print(f"exit code {rc} after {seconds:.0f}s")

@@ -62,7 +62,7 @@ def test_scoring_package_imports_without_odoo():
         "sys.modules['odoo'] = None\n"  # any `import odoo` now fails
         f"sys.path.insert(0, {str(ADDON)!r})\n"
         "import kam_scoring\n"
-        "print(sorted(s.name for s in kam_scoring.registered_scorers()))\n"
+        "print(sorted(s.name for s in kam_scoring.DEFAULT_SCORERS))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code],
@@ -168,9 +168,9 @@ def test_addon_folder_copied_alone_installs(tmp_path):
         ADDON, addons / ADDON.name, ignore=shutil.ignore_patterns("__pycache__")
     )
     addons_path = [str(addons)]
-    src = os.environ.get("ODOO_SRC")
-    if src and (Path(src) / "addons").is_dir():  # a git checkout of Odoo
-        addons_path.append(str(Path(src) / "addons"))
+    main = kam_dev.odoo_main_addons()
+    if main:  # a git checkout of Odoo
+        addons_path.append(str(main))
     settings = kam_dev.pg_settings()
     dbname = f"kam_plain_{os.getpid()}"
     kam_dev.drop_database(settings, dbname)

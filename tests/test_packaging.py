@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .kam_dev_loader import kam_dev
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -130,16 +132,17 @@ def test_wheel_requires_the_manifest_dependencies(wheel_file):
 
 
 def test_installed_wheel_imports_scoring_from_the_addon(wheel_file, tmp_path):
-    """Installed from the wheel, Odoo's namespace finds the addon's scoring."""
-    probe = subprocess.run(
-        [sys.executable, "-c", "import odoo.release as r; print(r.serie)"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    if probe.returncode or probe.stdout.strip() != "18.0":
-        pytest.skip("Odoo 18.0 is not importable here")
+    """Installed from the wheel, Odoo's namespace finds the addon's scoring.
+
+    The wheel goes into a folder of its own, first on ``PYTHONPATH``; Odoo
+    stays importable from where this Python finds it, whichever way it was
+    installed: a source tree by ``ODOO_SRC`` or a .pth file (``pip install
+    -e``), which a bare ``odoo/addons`` folder first on the path must not
+    hide, or a pip-installed Odoo.
+    """
+    odoo_folder, serie, error = kam_dev.probe_odoo()
+    if odoo_folder is None or serie != "18.0":
+        pytest.skip(error or "Odoo 18.0 is not importable here")
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -157,6 +160,7 @@ def test_installed_wheel_imports_scoring_from_the_addon(wheel_file, tmp_path):
     )
     code = (
         "import odoo.addons.kam_management.kam_scoring as s, importlib.util\n"
+        "import odoo.api\n"  # Odoo itself, not the wheel's bare namespace
         "print(s.__file__)\n"
         "print(s.classify.__module__)\n"
         "print(importlib.util.find_spec('kam_scoring'))\n"
@@ -166,7 +170,10 @@ def test_installed_wheel_imports_scoring_from_the_addon(wheel_file, tmp_path):
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(target)},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(target), str(Path(odoo_folder).parent)]),
+        },
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -1,6 +1,7 @@
 from . import (
     ir_actions_report,
-    kam_portfolio_summary,
     kam_portfolio_xlsx,
-    kam_report_pdf,
+    report_kam_account_onepager,
+    report_kam_account_plan,
+    report_kam_portfolio_summary,
 )

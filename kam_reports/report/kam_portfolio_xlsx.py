@@ -1,25 +1,76 @@
 """The portfolio workbook: one report_xlsx report, seven sheets.
 
+Every table is written by one writer (:meth:`KamPortfolioXlsx._write_table`)
+from a list of column specifications (:class:`Column`: header, width,
+format, value and total); each sheet is its specification and a few lines.
+The figures are those of ``kam.portfolio.data`` (its class says what each
+one is), the quadrants and the scorecard areas the engine's.
+
 xlsxwriter runs in constant-memory mode: every sheet is written row after
 row, top to bottom (a row once left is on disk), so memory does not grow
 with the number of customers. Side tables (the chart helpers) are written in
 the same rows as the data beside them.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import zip_longest
+from typing import Any
+
 from odoo import models
+from odoo.addons.kam_management.kam_scoring import AREAS, QUADRANTS
 from odoo.addons.kam_management.models.kam_format import format_number
 from odoo.exceptions import UserError
 
 # Customers drawn in the Pareto chart (the sheet lists them all).
 PARETO_CHART_POINTS = 100
-QUADRANT_ORDER = ("invest", "selective", "maintain", "milk")
-QUADRANT_COLOURS = {
-    "invest": "#2E7D32",
-    "selective": "#1565C0",
-    "maintain": "#F9A825",
-    "milk": "#8E8E8E",
-}
-SCORE_AREAS = ("sales", "opportunities", "relationships", "satisfaction", "alerts")
+QUADRANT_COLOURS = dict(
+    zip(QUADRANTS, ("#2E7D32", "#1565C0", "#F9A825", "#8E8E8E"), strict=True)
+)
+# 0-based row of each sheet's table header (title, period, note, header).
+HEADER_ROW = 3
+# The Summary's figures, in their rows' order below its header.
+SUMMARY_FIGURES = (
+    "customers",
+    "key_accounts",
+    "portfolio_revenue",
+    "company_revenue",
+    "key_revenue",
+    "key_share",
+)
+# A column total: the SUM of the column's cells.
+SUM = object()
+_NO_ROW = object()
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula with its computed value. ``{r}`` is replaced by the row's
+    own number, ``{first}``, ``{last}`` and ``{total}`` by the table's first
+    and last data rows and its total row (Excel's 1-based numbers)."""
+
+    text: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    :param value: the cell of a row: ``row -> value or Formula``
+    :param fmt: a format's name, or ``row -> name``
+    :param width: the column's width (``None``: left as it is)
+    :param total: the total row's cell: ``None`` (blank), :data:`SUM`, a
+        callable ``rows -> value or Formula``, or a value (a label)
+    :param key: a name to find the column by
+    """
+
+    header: str
+    value: Callable[[Any], Any]
+    fmt: str | Callable[[Any], str] = "text"
+    width: float | None = None
+    total: Any = None
+    key: str | None = None
 
 
 def _col(index):
@@ -49,6 +100,10 @@ def _excel_date_format(strftime):
     for code, excel in mapping.items():
         result = result.replace(code, excel)
     return result
+
+
+def _share(part, whole):
+    return part / whole if whole else 0.0
 
 
 class _Sheet:
@@ -157,13 +212,43 @@ class KamPortfolioXlsx(models.AbstractModel):
             "kams": self.env._("KAM Portfolio"),
         }
 
+    def _sheet_notes(self):
+        """What a sheet's figures are, below its period."""
+        return {
+            "summary": self.env._(
+                "Company revenue: every customer of the company. Portfolio "
+                "revenue: the customers of the selected accounts. Shares of "
+                "revenue are shares of the company revenue."
+            ),
+            "pareto": self.env._(
+                "Class: recomputed from the period's revenue of these customers "
+                "(the Accounts sheet shows the class of the last classification)."
+            ),
+            "accounts": self.env._(
+                "Class, scores and quadrant: the last classification's, as the "
+                "screens show them. Revenue and margin: the period's."
+            ),
+        }
+
+    def _area_labels(self):
+        """The scorecard's areas (the engine's keys), in the user's language."""
+        labels = {
+            "sales": self.env._("Sales"),
+            "opportunities": self.env._("Opportunities"),
+            "relationships": self.env._("Relationships"),
+            "satisfaction": self.env._("Satisfaction"),
+            "alerts": self.env._("Alerts"),
+        }
+        return {area: labels[area] for area in AREAS}
+
     def _write_workbook(self, workbook, portfolio):
         formats = self._formats(workbook, portfolio["currency"])
         names = self._sheet_names()
+        notes = self._sheet_notes()
         sheets = {key: _Sheet(workbook, name) for key, name in names.items()}
         has_data = not portfolio["customers"].empty
         for key, sheet in sheets.items():
-            self._write_title(sheet, key, portfolio, formats)
+            self._write_title(sheet, portfolio, formats, notes.get(key))
             if not has_data:
                 sheet.write_row(
                     [
@@ -180,7 +265,7 @@ class KamPortfolioXlsx(models.AbstractModel):
                 continue
             getattr(self, f"_write_{key}")(sheet, portfolio, formats, sheets)
 
-    def _write_title(self, sheet, key, portfolio, formats):
+    def _write_title(self, sheet, portfolio, formats, note=None):
         company = portfolio["company"]
         sheet.write_row(
             [(f"{sheet.name} - {company.name}", formats["title"])], height=20
@@ -192,270 +277,311 @@ class KamPortfolioXlsx(models.AbstractModel):
                 (portfolio["date_to"], formats["date"]),
             ]
         )
-        sheet.skip()
+        if note:
+            sheet.write_row([(note, formats["subtitle"])])
+        else:
+            sheet.skip()
 
-    def _table_header(self, sheet, headers, formats, widths=None):
-        """Write the header row; freeze the rows above and including it."""
-        row = sheet.write_row([(h, formats["header"]) for h in headers], height=30)
-        sheet.ws.freeze_panes(row + 1, 0)
-        for col, width in enumerate(widths or []):
-            sheet.ws.set_column(col, col, width)
-        return row
+    # ------------------------------------------------------------------
+    # The table writer
+    # ------------------------------------------------------------------
+    def _write_table(
+        self,
+        sheet,
+        columns,
+        rows,
+        formats,
+        *,
+        freeze=None,
+        header_height=30,
+        autofilter=True,
+        empty=None,
+        empty_fmt="nodata",
+        total_when_empty=False,
+        side=(),
+        side_rows=(),
+        side_col=None,
+    ):
+        """Write a table: its header, one row per item of ``rows``, then its
+        total row (when a column has a total and there are rows, or
+        ``total_when_empty``) or else the ``empty`` message.
 
-    def _sum(self, sheet, col, first, last, value, fmt):
-        """A SUM formula over rows ``first``..``last`` (0-based) of ``col``."""
-        letter = _col(col)
-        return (f"=SUM({letter}{first + 1}:{letter}{last + 1})", value), fmt
+        :param columns: :class:`Column` specifications
+        :param rows: the items (a sequence when a formula refers to
+            ``{last}`` or ``{total}``; any iterable otherwise)
+        :param freeze: freeze the rows down to the header and this many
+            columns (``None``: no freezing)
+        :param side: columns of a side table written from ``side_col`` in
+            the same rows, one per item of ``side_rows``
+        :return: ``(header_row, first, last)`` 0-based rows of the header and
+            the first and last data rows (``last < first`` without rows)
+        """
+        header = [(column.header, formats["header"]) for column in columns]
+        if side:
+            header += [None] * (side_col - len(columns))
+            header += [(column.header, formats["header"]) for column in side]
+        header_row = sheet.write_row(header, height=header_height)
+        if freeze is not None:
+            sheet.ws.freeze_panes(header_row + 1, freeze)
+        placed = [*enumerate(columns), *enumerate(side, start=side_col or 0)]
+        for col, column in placed:
+            if column.width is not None:
+                sheet.ws.set_column(col, col, column.width)
+        first = sheet.row
+        size = len(rows) if hasattr(rows, "__len__") else 0
+        rows_at = {
+            "{first}": first + 1,
+            "{last}": first + size,
+            "{total}": first + size + 1,
+        }
+
+        def cell(column, item, fmt_name=None):
+            value = column.value(item)
+            if fmt_name is None:
+                fmt_name = column.fmt(item) if callable(column.fmt) else column.fmt
+            if isinstance(value, Formula):
+                text = value.text.replace("{r}", str(sheet.row + 1))
+                for placeholder, number in rows_at.items():
+                    text = text.replace(placeholder, str(number))
+                value = (text, value.value)
+            return value, formats[fmt_name]
+
+        summed = [i for i, column in enumerate(columns) if column.total is SUM]
+        sums = dict.fromkeys(summed, 0)
+        count = 0
+        for item, side_item in zip_longest(rows, side_rows, fillvalue=_NO_ROW):
+            if item is _NO_ROW:
+                cells = [None] * len(columns)
+            else:
+                count += 1
+                cells = [cell(column, item) for column in columns]
+                for i in summed:
+                    value = cells[i][0]
+                    value = value[1] if isinstance(value, tuple) else value
+                    sums[i] += value or 0
+            if side_item is not _NO_ROW:
+                cells += [None] * (side_col - len(columns))
+                cells += [cell(column, side_item) for column in side]
+            sheet.write_row(cells)
+        last = first + count - 1
+        has_total = any(column.total is not None for column in columns)
+        if has_total and (count or total_when_empty):
+            cells = []
+            for i, column in enumerate(columns):
+                fmt_name = column.fmt if isinstance(column.fmt, str) else "text"
+                fmt_name = f"total_{fmt_name}"
+                if fmt_name not in formats:
+                    fmt_name = "total"
+                if column.total is None:
+                    cells.append(None)
+                elif column.total is SUM:
+                    letter = _col(i)
+                    formula = f"=SUM({letter}{first + 1}:{letter}{last + 1})"
+                    cells.append(((formula, sums[i]), formats[fmt_name]))
+                elif callable(column.total):
+                    total = column.total(rows)
+                    cells.append(
+                        cell(Column("", lambda _rows, t=total: t), rows, fmt_name)
+                    )
+                else:
+                    cells.append((column.total, formats[fmt_name]))
+            sheet.write_row(cells)
+        elif not count and empty:
+            sheet.write_row([(empty, formats[empty_fmt])])
+        if count and autofilter:
+            sheet.ws.autofilter(header_row, 0, last, len(columns) - 1)
+        return header_row, first, last
 
     # ------------------------------------------------------------------
     # Summary
     # ------------------------------------------------------------------
+    def _summary_cell(self, sheets, figure):
+        """The Summary's cell of ``figure`` (one of :data:`SUMMARY_FIGURES`)."""
+        return sheets["summary"].ref(HEADER_ROW + 1 + SUMMARY_FIGURES.index(figure), 1)
+
     def _write_summary(self, sheet, portfolio, formats, sheets):
         keys = portfolio["key_accounts"]
         customers = portfolio["customers"]
-        total_revenue = float(customers["revenue"].sum())
-        key_revenue = sum(k["revenue"] for k in keys)
-        pareto_first, pareto_last = 4, 3 + len(customers)
-        accounts_first, accounts_last = 4, 3 + len(keys)
         sheet.ws.set_column(0, 0, 34)
         sheet.ws.set_column(1, 5, 16)
-        self._table_header(sheet, [self.env._("Figure"), self.env._("Value")], formats)
-        sheet.write_row(
-            [
-                (self.env._("Customers invoiced"), formats["text"]),
-                (len(customers), formats["int"]),
-            ]
+        first = HEADER_ROW + 1
+        row_of = {key: first + 1 + i for i, key in enumerate(SUMMARY_FIGURES)}
+        revenue_col = next(
+            i
+            for i, column in enumerate(self._accounts_columns())
+            if column.key == "revenue"
         )
-        sheet.write_row(
-            [(self.env._("Key accounts"), formats["text"]), (len(keys), formats["int"])]
+        pareto_sum = "=SUM({}:{}{})".format(
+            sheets["pareto"].ref(first, 3, False), _col(3), first + len(customers)
         )
-        revenue_row = sheet.write_row(
-            [
-                (self.env._("Revenue of the customers"), formats["text"]),
-                (
-                    (
-                        "=SUM({})".format(
-                            sheets["pareto"].ref(pareto_first, 3, False)
-                            + ":"
-                            + f"{_col(3)}{pareto_last + 1}"
-                        ),
-                        total_revenue,
-                    ),
-                    formats["money"],
+        key_sum = (
+            "=SUM({}:{}{})".format(
+                sheets["accounts"].ref(first, revenue_col, False),
+                _col(revenue_col),
+                first + len(keys),
+            )
+            if keys
+            else "=0"
+        )
+        company, key = row_of["company_revenue"], row_of["key_revenue"]
+        figures = {
+            "customers": (self.env._("Customers invoiced"), len(customers), "int"),
+            "key_accounts": (self.env._("Key accounts"), len(keys), "int"),
+            "portfolio_revenue": (
+                self.env._("Portfolio revenue (the selected customers)"),
+                Formula(pareto_sum, portfolio["portfolio_revenue"]),
+                "money",
+            ),
+            "company_revenue": (
+                self.env._("Company revenue (all its customers)"),
+                portfolio["company_revenue"],
+                "money",
+            ),
+            "key_revenue": (
+                self.env._("Revenue of the key accounts"),
+                Formula(key_sum, portfolio["key_revenue"]),
+                "money",
+            ),
+            "key_share": (
+                self.env._("Key accounts' share of company revenue"),
+                Formula(
+                    f"=IF(B{company}=0,0,B{key}/B{company})",
+                    portfolio["key_share_pct"] / 100.0,
                 ),
-            ]
-        )
-        key_row = sheet.write_row(
+                "pct",
+            ),
+        }
+        self._write_table(
+            sheet,
             [
-                (self.env._("Revenue of the key accounts"), formats["text"]),
-                (
-                    (
-                        "=SUM({})".format(
-                            sheets["accounts"].ref(accounts_first, 5, False)
-                            + ":"
-                            + f"{_col(5)}{accounts_last + 1}"
-                        )
-                        if keys
-                        else "=0",
-                        key_revenue,
-                    ),
-                    formats["money"],
-                ),
-            ]
-        )
-        sheet.write_row(
-            [
-                (self.env._("Key accounts' share of revenue"), formats["text"]),
-                (
-                    (
-                        "=IF(B{t}=0,0,B{k}/B{t})".format(
-                            t=revenue_row + 1, k=key_row + 1
-                        ),
-                        key_revenue / total_revenue if total_revenue else 0.0,
-                    ),
-                    formats["pct"],
-                ),
-            ]
+                Column(self.env._("Figure"), lambda f: f[0]),
+                Column(self.env._("Value"), lambda f: f[1], fmt=lambda f: f[2]),
+            ],
+            [figures[name] for name in SUMMARY_FIGURES],
+            formats,
+            freeze=0,
+            autofilter=False,
         )
         sheet.skip()
-        self._write_summary_groups(sheet, portfolio, formats)
-        self._write_summary_movements(sheet, portfolio, formats)
-
-    def _write_summary_groups(self, sheet, portfolio, formats):
-        keys = portfolio["key_accounts"]
-        quadrant_labels = {
-            k["quadrant"]: k["quadrant_label"] for k in keys if k["quadrant"]
-        }
-        by_quadrant = [
-            (quadrant_labels.get(q) or q, [k for k in keys if k["quadrant"] == q])
-            for q in QUADRANT_ORDER
-        ]
-        unplaced = [k for k in keys if not k["quadrant"]]
-        if unplaced:
-            by_quadrant.append((self.env._("No quadrant"), unplaced))
-        by_kam = {}
-        for key in keys:
-            by_kam.setdefault(key["kam"] or self.env._("No KAM"), []).append(key)
+        company_cell = f"$B${company}"
         for title, groups in (
-            (self.env._("Quadrant"), by_quadrant),
-            (self.env._("KAM"), sorted(by_kam.items())),
+            (self.env._("Quadrant"), portfolio["by_quadrant"]),
+            (self.env._("KAM"), portfolio["by_kam"]),
         ):
-            sheet.write_row(
-                [
-                    (title, formats["header"]),
-                    (self.env._("Key accounts"), formats["header"]),
-                    (self.env._("Revenue"), formats["header"]),
-                    (self.env._("Margin"), formats["header"]),
-                    (self.env._("Share of revenue"), formats["header"]),
-                ]
-            )
-            first = sheet.row
-            last = first + len(groups) - 1
-            total_revenue = sum(k["revenue"] for _label, group in groups for k in group)
-            for label, group in groups:
-                revenue = sum(k["revenue"] for k in group)
-                row = sheet.row + 1
-                sheet.write_row(
-                    [
-                        (label, formats["text"]),
-                        (len(group), formats["int"]),
-                        (revenue, formats["money"]),
-                        (sum(k["margin"] for k in group), formats["money"]),
-                        (
-                            (
-                                f"=IF(C${last + 2}=0,0,C{row}/C${last + 2})",
-                                revenue / total_revenue if total_revenue else 0.0,
-                            ),
-                            formats["pct"],
-                        ),
-                    ]
-                )
-            sheet.write_row(
-                [
-                    (self.env._("Total"), formats["total"]),
-                    self._sum(sheet, 1, first, last, len(keys), formats["total_int"]),
-                    self._sum(
-                        sheet, 2, first, last, total_revenue, formats["total_money"]
-                    ),
-                    self._sum(
-                        sheet,
-                        3,
-                        first,
-                        last,
-                        sum(k["margin"] for k in keys),
-                        formats["total_money"],
-                    ),
-                    (1.0 if total_revenue else 0.0, formats["total_pct"]),
-                ]
+            self._write_table(
+                sheet,
+                self._group_columns(title, company_cell, revenue_col=2),
+                groups,
+                formats,
+                header_height=None,
+                autofilter=False,
+                total_when_empty=True,
             )
             sheet.skip()
+        self._write_summary_movements(sheet, portfolio, formats)
+
+    def _group_columns(self, title, company_cell, revenue_col):
+        """Key accounts, revenue, margin and share of company revenue of the
+        groups of ``kam.portfolio.data._group_rows``."""
+        revenue = _col(revenue_col)
+        return [
+            Column(title, lambda g: g["label"], total=self.env._("Total")),
+            Column(self.env._("Key accounts"), lambda g: g["count"], "int", total=SUM),
+            Column(self.env._("Revenue"), lambda g: g["revenue"], "money", total=SUM),
+            Column(self.env._("Margin"), lambda g: g["margin"], "money", total=SUM),
+            Column(
+                self.env._("Share of company revenue"),
+                lambda g: Formula(
+                    f"=IF({company_cell}=0,0,{revenue}{{r}}/{company_cell})",
+                    g["share_pct"] / 100.0,
+                ),
+                "pct",
+                total=SUM,
+            ),
+        ]
 
     def _write_summary_movements(self, sheet, portfolio, formats):
         sheet.write_row(
             [(self.env._("Key account movements in the period"), formats["title"])]
         )
-        sheet.write_row(
+        nominated = self.env._("Nominated")
+        self._write_table(
+            sheet,
             [
-                (h, formats["header"])
-                for h in (
-                    self.env._("Key account"),
-                    self.env._("Last change"),
-                    self.env._("Class before"),
-                    self.env._("Class after"),
-                    self.env._("Quadrant before"),
-                    self.env._("Quadrant after"),
-                )
-            ]
+                Column(self.env._("Key account"), lambda m: m["account"]),
+                Column(self.env._("Date"), lambda m: m["date"], "date"),
+                Column(self.env._("Class before"), lambda m: m["class_from"]),
+                Column(self.env._("Class after"), lambda m: m["class_to"]),
+                Column(self.env._("Quadrant before"), lambda m: m["quadrant_from"]),
+                Column(self.env._("Quadrant after"), lambda m: m["quadrant_to"]),
+                Column(
+                    self.env._("Nomination"),
+                    lambda m: nominated if m["nominated"] else "",
+                ),
+            ],
+            portfolio["movements"],
+            formats,
+            header_height=None,
+            autofilter=False,
+            empty=self.env._("No movement in the period."),
+            empty_fmt="subtitle",
         )
-        for move in portfolio["movements"]:
-            sheet.write_row(
-                [
-                    (move["account"], formats["text"]),
-                    (move["date"], formats["date"]),
-                    (move["class_from"], formats["text"]),
-                    (move["class_to"], formats["text"]),
-                    (move["quadrant_from"], formats["text"]),
-                    (move["quadrant_to"], formats["text"]),
-                ]
-            )
-        if not portfolio["movements"]:
-            sheet.write_row(
-                [(self.env._("No movement in the period."), formats["subtitle"])]
-            )
         sheet.skip()
         sheet.write_row(
             [(self.env._("Class changes of all the customers"), formats["title"])]
         )
-        sheet.write_row(
+        self._write_table(
+            sheet,
             [
-                (self.env._("Class before"), formats["header"]),
-                (self.env._("Class after"), formats["header"]),
-                (self.env._("Changes"), formats["header"]),
-            ]
+                Column(
+                    self.env._("Class before"),
+                    lambda m: (m[0][0] or "-").upper(),
+                    total=self.env._("Total"),
+                ),
+                Column(self.env._("Class after"), lambda m: (m[0][1] or "-").upper()),
+                Column(self.env._("Changes"), lambda m: m[1], "int", total=SUM),
+            ],
+            sorted(portfolio["class_moves"].items()),
+            formats,
+            header_height=None,
+            autofilter=False,
+            empty=self.env._("No movement in the period."),
+            empty_fmt="subtitle",
         )
-        moves = portfolio["class_moves"]
-        first = sheet.row
-        for (class_from, class_to), count in sorted(moves.items()):
-            sheet.write_row(
-                [
-                    ((class_from or "-").upper(), formats["text"]),
-                    ((class_to or "-").upper(), formats["text"]),
-                    (count, formats["int"]),
-                ]
-            )
-        if moves:
-            sheet.write_row(
-                [
-                    (self.env._("Total"), formats["total"]),
-                    None,
-                    self._sum(
-                        sheet,
-                        2,
-                        first,
-                        sheet.row - 1,
-                        sum(moves.values()),
-                        formats["total_int"],
-                    ),
-                ]
-            )
-        else:
-            sheet.write_row(
-                [(self.env._("No movement in the period."), formats["subtitle"])]
-            )
 
     # ------------------------------------------------------------------
     # Pareto
     # ------------------------------------------------------------------
     def _write_pareto(self, sheet, portfolio, formats, sheets):
         customers = portfolio["customers"]
-        threshold = portfolio["pareto_a"] / 100.0
-        headers = [
-            self.env._("Rank"),
-            self.env._("Customer"),
-            self.env._("Class"),
-            self.env._("Revenue"),
-            self.env._("Share"),
-            self.env._("Cumulative share"),
-            self.env._("Margin"),
-            self.env._("Invoices"),
-        ]
-        helper_col = len(headers) + 1
-        header_row = self._table_header(
-            sheet, headers, formats, widths=[7, 38, 11, 16, 9, 11, 16, 9]
+        line_label = self.env._(
+            "Class A line (%(threshold)s%%)",
+            threshold=format_number(self.env, portfolio["pareto_a"]),
         )
-        sheet.ws.write_string(
-            header_row,
-            helper_col,
-            self.env._(
-                "Class A line (%(threshold)s%%)",
-                threshold=format_number(self.env, portfolio["pareto_a"]),
+        columns = [
+            Column(self.env._("Rank"), lambda c: int(c.rank), "int", 7),
+            Column(
+                self.env._("Customer"),
+                lambda c: c.name,
+                width=38,
+                total=self.env._("Total"),
             ),
-            formats["header"],
-        )
-        sheet.ws.set_column(helper_col, helper_col, 14)
-        first = sheet.row
-        fmt_int, fmt_text = formats["int"], formats["text"]
-        fmt_money, fmt_pct = formats["money"], formats["pct"]
+            Column(
+                self.env._("Class"), lambda c: (c.pareto_class or "").upper(), width=11
+            ),
+            Column(self.env._("Revenue"), lambda c: c.revenue, "money", 16, SUM),
+            Column(self.env._("Share"), lambda c: c.share / 100.0, "pct", 9, SUM),
+            Column(
+                self.env._("Cumulative share"),
+                lambda c: c.cumulative / 100.0,
+                "pct",
+                11,
+            ),
+            Column(self.env._("Margin"), lambda c: c.margin, "money", 16, SUM),
+            Column(
+                self.env._("Invoices"), lambda c: int(c.invoice_count), "int", 9, SUM
+            ),
+        ]
         rows = customers[
             [
                 "rank",
@@ -467,73 +593,18 @@ class KamPortfolioXlsx(models.AbstractModel):
                 "margin",
                 "invoice_count",
             ]
-        ].itertuples(index=False, name=None)
-        for index, (
-            rank,
-            name,
-            klass,
-            revenue,
-            share,
-            cumulative,
-            margin,
-            count,
-        ) in enumerate(rows):
-            sheet.write_row(
-                [
-                    (int(rank), fmt_int),
-                    (name, fmt_text),
-                    ((klass or "").upper(), fmt_text),
-                    (revenue, fmt_money),
-                    (share / 100.0, fmt_pct),
-                    (cumulative / 100.0, fmt_pct),
-                    (margin, fmt_money),
-                    (int(count), fmt_int),
-                    None,
-                    (threshold, fmt_pct) if index < PARETO_CHART_POINTS else None,
-                ]
-            )
-        last = sheet.row - 1
-        sheet.write_row(
-            [
-                None,
-                (self.env._("Total"), formats["total"]),
-                None,
-                self._sum(
-                    sheet,
-                    3,
-                    first,
-                    last,
-                    float(customers["revenue"].sum()),
-                    formats["total_money"],
-                ),
-                self._sum(
-                    sheet,
-                    4,
-                    first,
-                    last,
-                    float(customers["share"].sum()) / 100.0,
-                    formats["total_pct"],
-                ),
-                None,
-                self._sum(
-                    sheet,
-                    6,
-                    first,
-                    last,
-                    float(customers["margin"].sum()),
-                    formats["total_money"],
-                ),
-                self._sum(
-                    sheet,
-                    7,
-                    first,
-                    last,
-                    int(customers["invoice_count"].sum()),
-                    formats["total_int"],
-                ),
-            ]
+        ].itertuples(index=False, name="Customer")
+        threshold = portfolio["pareto_a"] / 100.0
+        _header, first, last = self._write_table(
+            sheet,
+            columns,
+            rows,
+            formats,
+            freeze=0,
+            side=[Column(line_label, lambda value: value, "pct", 14)],
+            side_rows=[threshold] * min(len(customers), PARETO_CHART_POINTS),
+            side_col=len(columns) + 1,
         )
-        sheet.ws.autofilter(header_row, 0, last, len(headers) - 1)
         self._pareto_chart(
             sheet,
             first,
@@ -595,66 +666,56 @@ class KamPortfolioXlsx(models.AbstractModel):
     # Matrix
     # ------------------------------------------------------------------
     def _write_matrix(self, sheet, portfolio, formats, sheets):
-        order = {q: i for i, q in enumerate(QUADRANT_ORDER)}
+        order = {q: i for i, q in enumerate(QUADRANTS)}
         keys = sorted(
             portfolio["key_accounts"],
             key=lambda k: (order.get(k["quadrant"], 9), -(k["potential_score"] or 0)),
         )
-        headers = [
-            self.env._("Key account"),
-            self.env._("KAM"),
-            self.env._("Potential"),
-            self.env._("Position"),
-            self.env._("Quadrant"),
-        ]
-        header_row = self._table_header(
-            sheet, headers, formats, widths=[38, 22, 10, 10, 20]
-        )
         potential = portfolio["potential_threshold"]
         position = portfolio["position_threshold"]
-        # Helper table (G:I): the two threshold lines as points.
-        side = [
-            (
-                self.env._("Threshold line"),
-                self.env._("Position"),
-                self.env._("Potential"),
-            ),
-            (self.env._("High potential from"), 0.0, potential),
-            (self.env._("High potential from"), 100.0, potential),
-            (self.env._("Strong position from"), position, 0.0),
-            (self.env._("Strong position from"), position, 100.0),
-        ]
-        sheet.ws.write_row(header_row, 6, side[0], formats["header"])
-        sheet.ws.set_column(6, 6, 22)
-        first = sheet.row
-        for index in range(max(len(keys), len(side) - 1)):
-            cells = [None] * 9
-            if index < len(keys):
-                key = keys[index]
-                placed = key["has_position"]
-                cells[:5] = [
-                    (key["name"], formats["text"]),
-                    (key["kam"], formats["text"]),
-                    (key["potential_score"], formats["score"]),
-                    (key["position_score"] if placed else None, formats["score"]),
-                    (key["quadrant_label"], formats["text"]),
-                ]
-            if index + 1 < len(side):
-                label, x, y = side[index + 1]
-                cells[6:9] = [
-                    (label, formats["text"]),
-                    (x, formats["score"]),
-                    (y, formats["score"]),
-                ]
-            sheet.write_row(cells)
-        last = first + len(keys) - 1
-        if keys:
-            sheet.ws.autofilter(header_row, 0, last, len(headers) - 1)
+        high = self.env._("High potential from")
+        strong = self.env._("Strong position from")
+        # Side table (G:I): the two threshold lines as points.
+        header_row, first, _last = self._write_table(
+            sheet,
+            [
+                Column(self.env._("Key account"), lambda k: k["name"], width=38),
+                Column(self.env._("KAM"), lambda k: k["kam"], width=22),
+                Column(
+                    self.env._("Potential"),
+                    lambda k: k["potential_score"],
+                    "score",
+                    10,
+                ),
+                Column(
+                    self.env._("Position"),
+                    lambda k: k["position_score"] if k["has_position"] else None,
+                    "score",
+                    10,
+                ),
+                Column(self.env._("Quadrant"), lambda k: k["quadrant_label"], width=20),
+            ],
+            keys,
+            formats,
+            freeze=0,
+            side=[
+                Column(self.env._("Threshold line"), lambda s: s[0], width=22),
+                Column(self.env._("Position"), lambda s: s[1], "score"),
+                Column(self.env._("Potential"), lambda s: s[2], "score"),
+            ],
+            side_rows=[
+                (high, 0.0, potential),
+                (high, 100.0, potential),
+                (strong, position, 0.0),
+                (strong, position, 100.0),
+            ],
+            side_col=6,
+        )
         self._matrix_chart(sheet, keys, first, header_row, formats)
 
     def _matrix_chart(self, sheet, keys, first, header_row, formats):
         chart = sheet.workbook.add_chart({"type": "scatter"})
-        for quadrant in QUADRANT_ORDER:
+        for quadrant in QUADRANTS:
             rows = [
                 first + i
                 for i, k in enumerate(keys)
@@ -703,171 +764,131 @@ class KamPortfolioXlsx(models.AbstractModel):
     # ------------------------------------------------------------------
     # Accounts
     # ------------------------------------------------------------------
-    def _write_accounts(self, sheet, portfolio, formats, sheets):
-        keys = portfolio["key_accounts"]
-        columns = [
-            (self.env._("Key account"), 36, lambda k: (k["name"], "text")),
-            (self.env._("KAM"), 20, lambda k: (k["kam"], "text")),
-            (self.env._("Account team"), 26, lambda k: (k["team"], "wrap")),
-            (self.env._("Tier"), 12, lambda k: (k["tier_label"], "text")),
-            (
+    def _accounts_columns(self):
+        def plan(key, name):
+            return (key["plan"] or {}).get(name)
+
+        def predicted(name, scale=1.0):
+            def value(key):
+                return key[name] / scale if key["has_prediction"] else None
+
+            return value
+
+        return [
+            Column(
+                self.env._("Key account"),
+                lambda k: k["name"],
+                width=36,
+                total=self.env._("Total"),
+            ),
+            Column(self.env._("KAM"), lambda k: k["kam"], width=20),
+            Column(self.env._("Account team"), lambda k: k["team"], "wrap", 26),
+            Column(self.env._("Tier"), lambda k: k["tier_label"], width=12),
+            Column(
                 self.env._("Class"),
-                7,
-                lambda k: ((k["pareto_class"] or "").upper(), "text"),
+                lambda k: (k["pareto_class"] or "").upper(),
+                width=7,
             ),
-            (self.env._("Revenue"), 16, lambda k: (k["revenue"], "money")),
-            (self.env._("Margin"), 16, lambda k: (k["margin"], "money")),
-            ("R", 5, lambda k: (k["rfm_recency"] or None, "int")),
-            ("F", 5, lambda k: (k["rfm_frequency"] or None, "int")),
-            ("M", 5, lambda k: (k["rfm_monetary"] or None, "int")),
-            (self.env._("RFM segment"), 18, lambda k: (k["rfm_segment_label"], "text")),
-            (self.env._("Potential"), 10, lambda k: (k["potential_score"], "score")),
-            (self.env._("Volume"), 9, lambda k: (k["volume_score"], "score")),
-            (self.env._("Growth"), 9, lambda k: (k["growth_score"], "score")),
-            (
-                self.env._("Share of wallet"),
-                9,
-                lambda k: (k["share_of_wallet_score"], "score"),
+            Column(
+                self.env._("Revenue"),
+                lambda k: k["revenue"],
+                "money",
+                16,
+                SUM,
+                key="revenue",
             ),
-            (
-                self.env._("Profitability"),
-                9,
-                lambda k: (k["profitability_score"], "score"),
-            ),
-            (
-                self.env._("Objectives fit"),
-                9,
-                lambda k: (k["objectives_fit_score"], "score"),
-            ),
-            (
-                self.env._("Position"),
-                10,
-                lambda k: (k["position_score"] if k["has_position"] else None, "score"),
-            ),
-            (self.env._("Quadrant"), 18, lambda k: (k["quadrant_label"], "text")),
-            (
-                self.env._("Health"),
-                9,
-                lambda k: (k["health_score"] if k["scorecard_date"] else None, "score"),
+            Column(self.env._("Margin"), lambda k: k["margin"], "money", 16, SUM),
+            Column("R", lambda k: k["rfm_recency"] or None, "int", 5),
+            Column("F", lambda k: k["rfm_frequency"] or None, "int", 5),
+            Column("M", lambda k: k["rfm_monetary"] or None, "int", 5),
+            Column(
+                self.env._("RFM segment"), lambda k: k["rfm_segment_label"], width=18
             ),
             *(
-                (label, 9, self._area_getter(area))
-                for area, label in (
-                    ("sales", self.env._("Sales")),
-                    ("opportunities", self.env._("Opportunities")),
-                    ("relationships", self.env._("Relationships")),
-                    ("satisfaction", self.env._("Satisfaction")),
-                    ("alerts", self.env._("Alerts")),
+                Column(label, lambda k, f=fname: k[f], "score", width)
+                for label, fname, width in (
+                    (self.env._("Potential"), "potential_score", 10),
+                    (self.env._("Volume"), "volume_score", 9),
+                    (self.env._("Growth"), "growth_score", 9),
+                    (self.env._("Share of wallet"), "share_of_wallet_score", 9),
+                    (self.env._("Profitability"), "profitability_score", 9),
+                    (self.env._("Objectives fit"), "objectives_fit_score", 9),
                 )
             ),
-            (
-                self.env._("Churn risk"),
+            Column(
+                self.env._("Position"),
+                lambda k: k["position_score"] if k["has_position"] else None,
+                "score",
+                10,
+            ),
+            Column(self.env._("Quadrant"), lambda k: k["quadrant_label"], width=18),
+            Column(
+                self.env._("Health"),
+                lambda k: k["health_score"] if k["scorecard_date"] else None,
+                "score",
                 9,
-                lambda k: (
-                    k["churn_probability"] / 100.0 if k["has_prediction"] else None,
-                    "pct",
-                ),
             ),
-            (
+            *(
+                Column(label, self._area_getter(area), "score", 9)
+                for area, label in self._area_labels().items()
+            ),
+            Column(
+                self.env._("Churn risk"),
+                predicted("churn_probability", 100.0),
+                "pct",
+                9,
+            ),
+            Column(
                 self.env._("Expected revenue, 12 months"),
+                predicted("expected_revenue_12m"),
+                "money",
                 14,
-                lambda k: (
-                    k["expected_revenue_12m"] if k["has_prediction"] else None,
-                    "money",
-                ),
             ),
-            (
-                self.env._("Lifetime value"),
-                14,
-                lambda k: (k["clv_value"] if k["has_prediction"] else None, "money"),
+            Column(self.env._("Lifetime value"), predicted("clv_value"), "money", 14),
+            Column(self.env._("Account plan"), lambda k: plan(k, "name"), width=26),
+            Column(
+                self.env._("Plan status"), lambda k: plan(k, "state_label"), width=12
             ),
-            (
-                self.env._("Account plan"),
-                26,
-                lambda k: ((k["plan"] or {}).get("name"), "text"),
-            ),
-            (
-                self.env._("Plan status"),
-                12,
-                lambda k: ((k["plan"] or {}).get("state_label"), "text"),
-            ),
-            (
+            Column(
                 self.env._("Objectives achieved"),
-                11,
                 lambda k: (
-                    None
-                    if (k["plan"] or {}).get("achieved") is None
-                    else k["plan"]["achieved"] / 100.0,
-                    "pct",
+                    None if plan(k, "achieved") is None else plan(k, "achieved") / 100.0
                 ),
+                "pct",
+                11,
             ),
-            (
+            Column(
                 self.env._("Coverage warnings"),
+                lambda k: k["coverage_warning"],
+                "wrap",
                 40,
-                lambda k: (k["coverage_warning"], "wrap"),
             ),
-            (self.env._("Open alerts"), 8, lambda k: (k["open_alert_count"], "int")),
+            Column(
+                self.env._("Open alerts"),
+                lambda k: k["open_alert_count"],
+                "int",
+                8,
+                SUM,
+            ),
         ]
-        header_row = self._table_header(
-            sheet, [c[0] for c in columns], formats, widths=[c[1] for c in columns]
+
+    def _write_accounts(self, sheet, portfolio, formats, sheets):
+        self._write_table(
+            sheet,
+            self._accounts_columns(),
+            portfolio["key_accounts"],
+            formats,
+            freeze=1,
+            empty=self.env._("No key account in the selection."),
         )
-        sheet.ws.freeze_panes(header_row + 1, 1)
-        first = sheet.row
-        for key in keys:
-            cells = []
-            for _label, _width, getter in columns:
-                value, fmt = getter(key)
-                cells.append((value, formats[fmt]))
-            sheet.write_row(cells)
-        last = sheet.row - 1
-        if keys:
-            sheet.write_row(
-                [
-                    (self.env._("Total"), formats["total"]),
-                    None,
-                    None,
-                    None,
-                    None,
-                    self._sum(
-                        sheet,
-                        5,
-                        first,
-                        last,
-                        sum(k["revenue"] for k in keys),
-                        formats["total_money"],
-                    ),
-                    self._sum(
-                        sheet,
-                        6,
-                        first,
-                        last,
-                        sum(k["margin"] for k in keys),
-                        formats["total_money"],
-                    ),
-                    *[None] * (len(columns) - 8),
-                    self._sum(
-                        sheet,
-                        len(columns) - 1,
-                        first,
-                        last,
-                        sum(k["open_alert_count"] for k in keys),
-                        formats["total_int"],
-                    ),
-                ]
-            )
-            sheet.ws.autofilter(header_row, 0, last, len(columns) - 1)
-        else:
-            sheet.write_row(
-                [(self.env._("No key account in the selection."), formats["nodata"])]
-            )
 
     @staticmethod
     def _area_getter(area):
         def getter(key):
             missing = (key["scorecard_missing"] or "").split(",")
             if not key["scorecard_date"] or area in missing:
-                return None, "score"
-            return key[f"{area}_score"], "score"
+                return None
+            return key[f"{area}_score"]
 
         return getter
 
@@ -875,217 +896,136 @@ class KamPortfolioXlsx(models.AbstractModel):
     # Plans and objectives
     # ------------------------------------------------------------------
     def _write_plans(self, sheet, portfolio, formats, sheets):
-        headers = [
-            self.env._("Key account"),
-            self.env._("Account plan"),
-            self.env._("KAM"),
-            self.env._("Status"),
-            self.env._("Start"),
-            self.env._("End"),
-            self.env._("Open actions"),
-            self.env._("Objective"),
-            self.env._("KPI"),
-            self.env._("Unit"),
-            self.env._("Target"),
-            self.env._("Actual"),
-            self.env._("Achieved"),
-        ]
-        header_row = self._table_header(
+        def field(name, fmt="text", width=None):
+            return lambda label: Column(label, lambda p: p.get(name), fmt, width)
+
+        self._write_table(
             sheet,
-            headers,
-            formats,
-            widths=[30, 28, 20, 12, 11, 11, 8, 30, 16, 8, 14, 14, 10],
-        )
-        rows = portfolio["plans"]
-        for plan in rows:
-            sheet.write_row(
-                [
-                    (plan["account"], formats["text"]),
-                    (plan["plan"], formats["text"]),
-                    (plan["kam"], formats["text"]),
-                    (plan["state"], formats["text"]),
-                    (plan["date_start"], formats["date"]),
-                    (plan["date_end"], formats["date"]),
-                    (plan["open_actions"], formats["int"]),
-                    (plan["objective"], formats["text"]),
-                    (plan["kpi"], formats["text"]),
-                    (plan["unit"], formats["text"]),
-                    (plan.get("target"), formats["score"]),
-                    (plan.get("actual"), formats["score"]),
-                    (
-                        None
-                        if plan.get("achieved") is None
-                        else plan["achieved"] / 100.0,
-                        formats["pct"],
+            [
+                field("account", width=30)(self.env._("Key account")),
+                field("plan", width=28)(self.env._("Account plan")),
+                field("kam", width=20)(self.env._("KAM")),
+                field("state", width=12)(self.env._("Status")),
+                field("date_start", "date", 11)(self.env._("Start")),
+                field("date_end", "date", 11)(self.env._("End")),
+                field("open_actions", "int", 8)(self.env._("Open actions")),
+                field("objective", width=30)(self.env._("Objective")),
+                field("kpi", width=16)(self.env._("KPI")),
+                field("unit", width=8)(self.env._("Unit")),
+                field("target", "score", 14)(self.env._("Target")),
+                field("actual", "score", 14)(self.env._("Actual")),
+                Column(
+                    self.env._("Achieved"),
+                    lambda p: (
+                        None if p.get("achieved") is None else p["achieved"] / 100.0
                     ),
-                ]
-            )
-        if rows:
-            sheet.ws.autofilter(header_row, 0, header_row + len(rows), len(headers) - 1)
-        else:
-            sheet.write_row(
-                [(self.env._("No account plan in the period."), formats["nodata"])]
-            )
+                    "pct",
+                    10,
+                ),
+            ],
+            portfolio["plans"],
+            formats,
+            freeze=0,
+            empty=self.env._("No account plan in the period."),
+        )
 
     # ------------------------------------------------------------------
     # Opportunities
     # ------------------------------------------------------------------
     def _write_opportunities(self, sheet, portfolio, formats, sheets):
-        keys = portfolio["key_accounts"]
-        headers = [
-            self.env._("Key account"),
-            self.env._("KAM"),
-            self.env._("Open pipeline"),
-            self.env._("Won value"),
-            self.env._("Won opportunities"),
-            self.env._("Win rate"),
-            self.env._("Revenue objective"),
-            self.env._("Won vs objective"),
-        ]
-        header_row = self._table_header(
-            sheet, headers, formats, widths=[36, 20, 16, 16, 10, 9, 16, 11]
-        )
-        first = sheet.row
-        for key in keys:
-            row = sheet.row + 1
-            target = (key["plan"] or {}).get("revenue_target") or 0.0
-            sheet.write_row(
-                [
-                    (key["name"], formats["text"]),
-                    (key["kam"], formats["text"]),
-                    (key["sc_pipeline_value"], formats["money"]),
-                    (key["sc_won_value"], formats["money"]),
-                    (key["sc_won_count"], formats["int"]),
-                    (key["sc_win_rate_pct"] / 100.0, formats["pct"]),
-                    (target, formats["money"]),
-                    (
-                        (
-                            f'=IF(G{row}=0,"",D{row}/G{row})',
-                            key["sc_won_value"] / target if target else "",
-                        ),
-                        formats["pct"],
-                    ),
-                ]
-            )
-        last = sheet.row - 1
-        if not keys:
-            sheet.write_row(
-                [(self.env._("No key account in the selection."), formats["nodata"])]
-            )
-            return
-        total_row = sheet.row + 1
-        won = sum(k["sc_won_value"] for k in keys)
-        target = sum((k["plan"] or {}).get("revenue_target") or 0.0 for k in keys)
-        sheet.write_row(
+        def target(key):
+            return (key["plan"] or {}).get("revenue_target") or 0.0
+
+        def won_vs_target(won, goal):
+            return Formula('=IF(G{r}=0,"",D{r}/G{r})', won / goal if goal else "")
+
+        self._write_table(
+            sheet,
             [
-                (self.env._("Total"), formats["total"]),
-                None,
-                self._sum(
-                    sheet,
-                    2,
-                    first,
-                    last,
-                    sum(k["sc_pipeline_value"] for k in keys),
-                    formats["total_money"],
+                Column(
+                    self.env._("Key account"),
+                    lambda k: k["name"],
+                    width=36,
+                    total=self.env._("Total"),
                 ),
-                self._sum(sheet, 3, first, last, won, formats["total_money"]),
-                self._sum(
-                    sheet,
-                    4,
-                    first,
-                    last,
-                    sum(k["sc_won_count"] for k in keys),
-                    formats["total_int"],
+                Column(self.env._("KAM"), lambda k: k["kam"], width=20),
+                Column(
+                    self.env._("Open pipeline"),
+                    lambda k: k["sc_pipeline_value"],
+                    "money",
+                    16,
+                    SUM,
                 ),
-                None,
-                self._sum(sheet, 6, first, last, target, formats["total_money"]),
-                (
-                    (
-                        f'=IF(G{total_row}=0,"",D{total_row}/G{total_row})',
-                        won / target if target else "",
+                Column(
+                    self.env._("Won value"),
+                    lambda k: k["sc_won_value"],
+                    "money",
+                    16,
+                    SUM,
+                ),
+                Column(
+                    self.env._("Won opportunities"),
+                    lambda k: k["sc_won_count"],
+                    "int",
+                    10,
+                    SUM,
+                ),
+                Column(
+                    self.env._("Win rate"),
+                    lambda k: k["sc_win_rate_pct"] / 100.0,
+                    "pct",
+                    9,
+                ),
+                Column(self.env._("Revenue objective"), target, "money", 16, SUM),
+                Column(
+                    self.env._("Won vs objective"),
+                    lambda k: won_vs_target(k["sc_won_value"], target(k)),
+                    "pct",
+                    11,
+                    lambda keys: won_vs_target(
+                        sum(k["sc_won_value"] for k in keys),
+                        sum(target(k) for k in keys),
                     ),
-                    formats["total_pct"],
                 ),
-            ]
+            ],
+            portfolio["key_accounts"],
+            formats,
+            freeze=0,
+            empty=self.env._("No key account in the selection."),
         )
-        sheet.ws.autofilter(header_row, 0, last, len(headers) - 1)
 
     # ------------------------------------------------------------------
     # KAM portfolio
     # ------------------------------------------------------------------
     def _write_kams(self, sheet, portfolio, formats, sheets):
-        keys = portfolio["key_accounts"]
         maximum = portfolio["max_accounts_per_kam"]
-        headers = [
-            self.env._("KAM"),
-            self.env._("Key accounts"),
-            self.env._("Recommended maximum"),
-            self.env._("Above the maximum"),
-            self.env._("Revenue"),
-            self.env._("Margin"),
-            self.env._("Share of revenue"),
-        ]
-        header_row = self._table_header(
-            sheet, headers, formats, widths=[26, 10, 12, 10, 16, 16, 10]
+        company_cell = self._summary_cell(sheets, "company_revenue")
+        group = self._group_columns(self.env._("KAM"), company_cell, revenue_col=4)
+        label, count, *figures = (
+            replace(column, width=width)
+            for column, width in zip(group, (26, 10, 16, 16, 10), strict=True)
         )
-        by_kam = {}
-        for key in keys:
-            by_kam.setdefault(key["kam"] or self.env._("No KAM"), []).append(key)
-        if not by_kam:
-            sheet.write_row(
-                [(self.env._("No key account in the selection."), formats["nodata"])]
-            )
-            return
-        first = sheet.row
-        last = first + len(by_kam) - 1
-        total_row = last + 2
-        total = sum(k["revenue"] for k in keys)
-        for kam, group in sorted(by_kam.items()):
-            row = sheet.row + 1
-            revenue = sum(k["revenue"] for k in group)
-            sheet.write_row(
-                [
-                    (kam, formats["text"]),
-                    (len(group), formats["int"]),
-                    (maximum, formats["int"]),
-                    (
-                        (f"=MAX(0,B{row}-C{row})", max(0, len(group) - maximum)),
-                        formats["int"],
-                    ),
-                    (revenue, formats["money"]),
-                    (sum(k["margin"] for k in group), formats["money"]),
-                    (
-                        (
-                            f"=IF(E${total_row}=0,0,E{row}/E${total_row})",
-                            revenue / total if total else 0.0,
-                        ),
-                        formats["pct"],
-                    ),
-                ]
-            )
-        sheet.write_row(
+        self._write_table(
+            sheet,
             [
-                (self.env._("Total"), formats["total"]),
-                self._sum(sheet, 1, first, last, len(keys), formats["total_int"]),
-                None,
-                self._sum(
-                    sheet,
-                    3,
-                    first,
-                    last,
-                    sum(max(0, len(g) - maximum) for g in by_kam.values()),
-                    formats["total_int"],
+                label,
+                count,
+                Column(
+                    self.env._("Recommended maximum"), lambda _g: maximum, "int", 12
                 ),
-                self._sum(sheet, 4, first, last, total, formats["total_money"]),
-                self._sum(
-                    sheet,
-                    5,
-                    first,
-                    last,
-                    sum(k["margin"] for k in keys),
-                    formats["total_money"],
+                Column(
+                    self.env._("Above the maximum"),
+                    lambda g: Formula(
+                        "=MAX(0,B{r}-C{r})", max(0, g["count"] - maximum)
+                    ),
+                    "int",
+                    10,
+                    SUM,
                 ),
-                (1.0 if total else 0.0, formats["total_pct"]),
-            ]
+                *figures,
+            ],
+            portfolio["by_kam"],
+            formats,
+            freeze=0,
+            empty=self.env._("No key account in the selection."),
         )
-        sheet.ws.autofilter(header_row, 0, last, len(headers) - 1)

@@ -1,12 +1,14 @@
-"""Values of the QWeb PDF reports, read with the printing user's rights."""
+"""What the QWeb PDF reports share: their language, layout and safe HTML.
+
+Each report's values are read with the printing user's rights by its own
+model (``report_kam_*.py``).
+"""
 
 import base64
 import functools
 import subprocess
 
-from odoo import api, fields, models
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-from odoo.addons.kam_management.models.kam_format import format_number
 from odoo.addons.kam_management.models.kam_html import (
     own_image_id,
     strip_external_resources,
@@ -123,152 +125,3 @@ def _layout_values(data):
         "data_report_margin_top": INLINE_MARGIN_TOP,
         "data_report_header_spacing": 0,
     }
-
-
-class ReportKamAccountPlan(models.AbstractModel):
-    """The account plan as it is shown to the customer in a meeting.
-
-    Only what the customer may read: shared goals, the objectives we pursue
-    together (not our margin nor our share of their spend), the actions, the
-    agreements and their people as they know them. Never the classification,
-    scores or health, the buying-centre analysis (roles, influence, attitude,
-    relationship strength, interests and motivations), competitors, our
-    strengths-and-weaknesses analysis or the history of problems.
-    """
-
-    _name = "report.kam_reports.report_kam_account_plan"
-    _description = "Account Plan Report"
-
-    @api.model
-    def _get_report_values(self, docids, data=None):
-        plans = self.env["kam.account.plan"].browse(_doc_ids(docids, data))
-        plans.check_access("read")
-        lang = _report_lang(self.env)
-        plans = plans.with_context(lang=lang)
-        # The objectives' actuals of all the plans in a few queries.
-        plans.objective_ids.mapped("achieved_pct")
-        return {
-            "doc_ids": plans.ids,
-            "doc_model": "kam.account.plan",
-            "docs": plans,
-            "lang": lang,
-            "objectives": {
-                plan.id: plan.objective_ids.filtered(lambda o: o.kpi in CUSTOMER_KPIS)
-                for plan in plans
-            },
-            "actions": {
-                plan.id: plan.action_ids.filtered(lambda a: a.state != "cancelled")
-                for plan in plans
-            },
-            "agreements": {
-                plan.id: plan.account_id.agreement_ids.filtered(
-                    lambda a: a.state != "expired"
-                )
-                for plan in plans
-            },
-            "contacts": {
-                plan.id: plan.account_id.buying_role_ids.sorted(
-                    lambda r: r.partner_id.name or ""
-                )
-                for plan in plans
-            },
-            "today": fields.Date.context_today(self),
-            **_layout_values(data),
-            **_html_values(self.env),
-        }
-
-
-class ReportKamAccountOnepager(models.AbstractModel):
-    """One page per key account for directors: where it stands and why."""
-
-    _name = "report.kam_reports.report_kam_account_onepager"
-    _description = "Key Account One-Pager Report"
-
-    @api.model
-    def _get_report_values(self, docids, data=None):
-        accounts = self.env["kam.account"].browse(_doc_ids(docids, data))
-        accounts.check_access("read")
-        lang = _report_lang(self.env)
-        accounts = accounts.with_context(lang=lang)
-        plans = self.env["kam.account.plan"].search(
-            [("account_id", "in", accounts.ids), ("state", "!=", "closed")],
-            order="date_start desc, id desc",
-        )
-        current_plan = {}
-        for plan in plans:
-            # The active plan, else the newest open one.
-            known = current_plan.get(plan.account_id.id)
-            if not known or (plan.state == "active" and known.state != "active"):
-                current_plan[plan.account_id.id] = plan
-        # The objectives' actuals of all the plans in a few queries.
-        plans.objective_ids.mapped("achieved_pct")
-        history = self.env["kam.classification.history"].search(
-            [("account_id", "in", accounts.ids)], order="date desc, id desc"
-        )
-        movements = {}
-        for row in history:
-            rows = movements.setdefault(row.account_id.id, [])
-            if len(rows) < RECENT_MOVEMENTS:
-                rows.append(row)
-        return {
-            "doc_ids": accounts.ids,
-            "doc_model": "kam.account",
-            "docs": accounts,
-            "lang": lang,
-            "plans": {
-                account.id: current_plan.get(account.id, plans.browse())
-                for account in accounts
-            },
-            "movements": movements,
-            "format_pct": lambda value: format_number(accounts.env, value, 1) + "%",
-            "today": fields.Date.context_today(self),
-            **_layout_values(data),
-            **_html_values(self.env),
-        }
-
-
-class ReportKamPortfolioSummary(models.AbstractModel):
-    """The portfolio summary of the selected key accounts, one page per company."""
-
-    _name = "report.kam_reports.report_kam_portfolio_summary"
-    _description = "Key Account Portfolio Summary Report"
-
-    @api.model
-    def _get_report_values(self, docids, data=None):
-        data = data or {}
-        lang = _report_lang(self.env)
-        summary = self.env["kam.reports.portfolio.summary"].with_context(lang=lang)
-        accounts = (
-            self.env["kam.account"]
-            .browse(_doc_ids(docids, data))
-            .with_context(lang=lang)
-        )
-        accounts.check_access("read")
-        default_from, default_to = summary._default_period()
-        # The options of a URL are anything a user typed: checked as dates.
-        date_from, date_to = summary._period_dates(
-            _option(data, "date_from", default_from),
-            _option(data, "date_to", default_to),
-        )
-        summary._check_period(date_from, date_to)
-        sections = [
-            summary._summary_data(
-                accounts.filtered(lambda a, c=company: a.company_id == c),
-                date_from,
-                date_to,
-            )
-            for company in accounts.company_id.sorted("name")
-        ]
-        return {
-            "doc_ids": accounts.ids,
-            "doc_model": "kam.account",
-            "docs": accounts,
-            "lang": lang,
-            "sections": sections,
-            "date_from": date_from,
-            "date_to": date_to,
-            "format_pct": lambda value: format_number(accounts.env, value, 1) + "%",
-            "today": fields.Date.context_today(self),
-            **_layout_values(data),
-            **_html_values(self.env),
-        }

@@ -3,5 +3,6 @@ from . import (
     test_pdf_reports,
     test_portfolio_mailing,
     test_portfolio_xlsx,
+    test_revenue_consistency,
     test_security_reports,
 )

@@ -300,11 +300,11 @@ class TestPdfReports(KamCommon):
     # ------------------------------------------------------------------
     def test_summary_data(self):
         accounts = self.account | self.other_account
-        summary = self.env["kam.reports.portfolio.summary"]
-        date_from, date_to = summary._default_period()
-        data = summary._summary_data(accounts, date_from, date_to)
+        portfolio = self.env["kam.portfolio.data"]
+        date_from, date_to = portfolio._default_period()
+        data = portfolio._portfolio(self.company, date_from, date_to, accounts=accounts)
         self.assertEqual(data["key_account_count"], 2)
-        self.assertEqual(data["total_revenue"], 17000.0)
+        self.assertEqual(data["company_revenue"], 17000.0)
         self.assertEqual(data["key_revenue"], 17000.0)
         self.assertEqual(data["key_revenue_prev"], 3000.0)
         self.assertAlmostEqual(data["key_share_pct"], 100.0)
@@ -317,11 +317,11 @@ class TestPdfReports(KamCommon):
         self.assertEqual(by_quadrant["invest"]["revenue"], 12000.0)
         self.assertEqual(by_quadrant[False]["label"], "Not Assessed")
         with self.assertRaisesText(UserError, "before it starts"):
-            summary._summary_data(accounts, date_to, date_from)
+            portfolio._portfolio(self.company, date_to, date_from, accounts=accounts)
 
     def test_summary_movements(self):
-        summary = self.env["kam.reports.portfolio.summary"]
-        date_from, date_to = summary._default_period()
+        portfolio = self.env["kam.portfolio.data"]
+        date_from, date_to = portfolio._default_period()
         self.env["kam.classification.history"].create(
             {
                 "account_id": self.account.id,
@@ -333,7 +333,9 @@ class TestPdfReports(KamCommon):
                 "quadrant_to": "invest",
             }
         )
-        data = summary._summary_data(self.account, date_from, date_to)
+        data = portfolio._portfolio(
+            self.company, date_from, date_to, accounts=self.account
+        )
         self.assertEqual(data["movement_counts"]["class_up"], 1)
         self.assertEqual(data["movement_counts"]["quadrant"], 1)
         text = self._render(SUMMARY_REPORT, self.account, user=self.kam_1)

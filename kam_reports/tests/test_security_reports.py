@@ -547,17 +547,23 @@ class TestReportDates(KamReportsAttackCommon, HttpCase):
             user=self.director, date_from="1900-01-01", date_to="2999-12-31"
         )
         self.assertIn("Summary", book.sheetnames)
-        summary = self.env["kam.reports.portfolio.summary"].with_user(self.director)
-        data = summary._summary_data(self.acc_big, "1900-01-01", "2999-12-31")
+        portfolio = self.env["kam.portfolio.data"].with_user(self.director)
+        data = portfolio._portfolio(
+            self.company, "1900-01-01", "2999-12-31", accounts=self.acc_big
+        )
         self.assertEqual(data["date_to"].isoformat(), "2999-12-31")
-        data = summary._summary_data(self.acc_big, "2999-12-31", "2999-12-31")
+        data = portfolio._portfolio(
+            self.company, "2999-12-31", "2999-12-31", accounts=self.acc_big
+        )
         self.assertEqual(data["prev_to"].isoformat(), "2999-12-30")
 
     def test_summary_data_refuses_bad_dates(self):
-        summary = self.env["kam.reports.portfolio.summary"].with_user(self.director)
+        portfolio = self.env["kam.portfolio.data"].with_user(self.director)
         for value, message in (*BAD_DATES, (5, "is not a valid date")):
             with self.assertRaisesText(ValidationError, message):
-                summary._summary_data(self.acc_big, value, "2026-01-31")
+                portfolio._portfolio(
+                    self.company, value, "2026-01-31", accounts=self.acc_big
+                )
             with self.assertRaisesText(ValidationError, "Start of the period"):
                 self.env["ir.actions.report"].with_user(
                     self.director

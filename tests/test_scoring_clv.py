@@ -20,11 +20,7 @@ from kam_scoring import (
     config_problems,
     fit_bgnbd,
     fit_gamma_gamma,
-    history_summary,
     predict_clv,
-    register_scorer,
-    scorer_classes,
-    unregister_scorer,
 )
 
 CDNOW = Path(__file__).parent / "data" / "cdnow_customers_summary_with_transactions.csv"
@@ -184,28 +180,6 @@ def test_predict_clv_on_cdnow_in_days(cdnow):
     assert np.allclose(out["expected_revenue_12m"], out["projected_revenue_y1"])
 
 
-def test_history_summary_hand_case():
-    transactions = pd.DataFrame(
-        {
-            "customer": [1, 1, 1, 1, 2, 3],
-            "date": [
-                "2026-01-01",
-                "2026-01-01",
-                "2026-01-11",
-                "2026-01-21",
-                "2026-01-05",
-                "2026-01-05",
-            ],
-            "amount": [100.0, 50.0, 80.0, 60.0, 70.0, 30.0],
-        }
-    )
-    credit = pd.DataFrame({"customer": [1], "date": ["2026-01-25"], "amount": [-20.0]})
-    summary = history_summary(pd.concat([transactions, credit]), "2026-01-31")
-    assert summary.loc[1].tolist() == [2.0, 20.0, 30.0, (80 + 60 - 20) / 2]
-    assert summary.loc[2, ["frequency", "recency", "age"]].tolist() == [0, 0, 26]
-    assert np.isnan(summary.loc[2, "zbar"])
-
-
 def test_clv_scorer_reports_its_fits(cdnow):
     frame = pd.DataFrame(
         {
@@ -217,25 +191,11 @@ def test_clv_scorer_reports_its_fits(cdnow):
             "margin_pct": 20.0,
         }
     )
-    result = classify(frame, ClassificationConfig(), scorers=[ParetoScorer, ClvScorer])
+    result = classify(frame, ClassificationConfig(), [ParetoScorer, ClvScorer])
     fits = result.attrs["scorer_info"]["clv"]["fits"]
     assert fits["bgnbd"].ok and fits["gamma_gamma"].ok
     assert set(CLV_COLUMNS) <= set(result.columns)
     assert result["clv_value"].notna().all()
-
-
-def test_scorers_record_their_origin():
-    class ExtraScorer(ClvScorer):
-        name = "extra_clv"
-        provides = ("extra",)
-
-    register_scorer(ExtraScorer)
-    try:
-        assert ExtraScorer.origin == __name__
-        assert ExtraScorer in scorer_classes()
-        assert ParetoScorer.origin == "kam_scoring.engine"
-    finally:
-        unregister_scorer(ExtraScorer)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of the scoring pipeline and its scorer registry."""
+"""Tests of the scoring pipeline and of the scorers it is given."""
 
 import numpy as np
 import pandas as pd
@@ -6,6 +6,7 @@ import pytest
 
 from kam_scoring import (
     COMPONENT_COLUMNS,
+    DEFAULT_SCORERS,
     INPUT_COLUMNS,
     PARETO_COLUMNS,
     QUADRANTS,
@@ -20,9 +21,6 @@ from kam_scoring import (
     Scorer,
     classify,
     order_scorers,
-    register_scorer,
-    registered_scorers,
-    unregister_scorer,
 )
 
 OUTPUT_COLUMNS = [
@@ -53,27 +51,18 @@ def make_scorer(name, requires, provides, compute=None):
     return type(f"Test{name.title()}Scorer", (Scorer,), attributes)
 
 
-@pytest.fixture
-def registry():
-    """Register scorers for one test and unregister them afterwards."""
-    added = []
-
-    def add(cls):
-        register_scorer(cls)
-        added.append(cls)
-        return cls
-
-    yield add
-    for cls in added:
-        unregister_scorer(cls)
-
-
 def names(scorers):
     return [scorer.name for scorer in scorers]
 
 
 def test_built_in_scorers_in_dependency_order():
-    assert names(registered_scorers()) == ["pareto", "rfm", "potential", "quadrant"]
+    assert names(order_scorers(DEFAULT_SCORERS)) == [
+        "pareto",
+        "rfm",
+        "potential",
+        "quadrant",
+    ]
+    assert isinstance(DEFAULT_SCORERS, tuple)
     assert QuadrantScorer.requires == ("potential_score", "position_score")
     assert "potential_score" in PotentialScorer.provides
 
@@ -84,8 +73,8 @@ def test_order_scorers_puts_providers_first():
     assert all(isinstance(scorer, Scorer) for scorer in ordered)
 
 
-def test_custom_scorers_are_ordered_and_run(registry):
-    # registered before its provider, it must still run after it
+def test_custom_scorers_are_ordered_and_run():
+    # given before its provider, it must still run after it
     priority = make_scorer(
         "priority",
         ["base", "rfm_segment"],
@@ -95,9 +84,8 @@ def test_custom_scorers_are_ordered_and_run(registry):
     base = make_scorer(
         "base", ["potential_score"], ["base"], lambda frame: frame["potential_score"]
     )
-    registry(priority)
-    registry(base)
-    assert names(registered_scorers()) == [
+    scorers = [*DEFAULT_SCORERS, priority, base]
+    assert names(order_scorers(scorers)) == [
         "pareto",
         "rfm",
         "potential",
@@ -109,7 +97,7 @@ def test_custom_scorers_are_ordered_and_run(registry):
         {"revenue": [100.0, 50.0], "invoice_count": [4, 2]},
         index=[1, 2],
     )
-    result = classify(frame, ClassificationConfig())
+    result = classify(frame, ClassificationConfig(), scorers)
     assert list(result.columns)[-2:] == ["base", "priority"]
     assert result["base"].tolist() == result["potential_score"].tolist()
     assert result["priority"].tolist() == [
@@ -118,23 +106,26 @@ def test_custom_scorers_are_ordered_and_run(registry):
     ]
 
 
-def test_unregistered_scorer_is_gone(registry):
-    extra = registry(make_scorer("extra", ["revenue"], ["extra"]))
-    assert "extra" in names(registered_scorers())
-    unregister_scorer(extra)
-    assert "extra" not in names(registered_scorers())
-    register_scorer(extra)  # the fixture unregisters it again
+def test_defining_a_scorer_changes_no_run():
+    """No registry: a scorer runs only where it is given."""
+    frame = pd.DataFrame({"revenue": [10.0, 30.0]})
+    before = classify(frame, ClassificationConfig(), DEFAULT_SCORERS)
+    extra = make_scorer("extra", ["revenue"], ["extra"])
+    after = classify(frame, ClassificationConfig(), DEFAULT_SCORERS)
+    assert "extra" not in after
+    pd.testing.assert_frame_equal(before, after)
+    assert "extra" in classify(frame, ClassificationConfig(), [extra])
 
 
-def test_cycle_detection(registry):
+def test_cycle_detection():
     first = make_scorer("first", ["y"], ["x"])
     second = make_scorer("second", ["x"], ["y"])
     with pytest.raises(ValueError, match="cycle"):
         order_scorers([first, second])
-    registry(first)
-    registry(second)
     with pytest.raises(ValueError, match="cycle"):
-        registered_scorers()
+        classify(
+            pd.DataFrame(), ClassificationConfig(), [*DEFAULT_SCORERS, first, second]
+        )
 
 
 def test_unmet_requirement():
@@ -152,20 +143,20 @@ def test_same_column_provided_twice():
         order_scorers([QuadrantScorer, PotentialScorer, twin])
 
 
-def test_registration_rules(registry):
-    registry(make_scorer("dup", ["revenue"], ["dup"]))
+def test_scorer_rules():
+    dup = make_scorer("dup", ["revenue"], ["dup"])
     with pytest.raises(ValueError, match="dup"):
-        register_scorer(make_scorer("dup", ["revenue"], ["dup2"]))
-    assert register_scorer(ParetoScorer) is ParetoScorer
-    assert names(registered_scorers()).count("pareto") == 1
+        order_scorers([dup, make_scorer("dup", ["revenue"], ["dup2"])])
+    # the same class twice runs once
+    assert names(order_scorers([ParetoScorer, ParetoScorer])) == ["pareto"]
     with pytest.raises(TypeError):
-        register_scorer(dict)
+        order_scorers([dict])
     with pytest.raises(TypeError):
-        register_scorer(Scorer)
+        order_scorers([Scorer])
     with pytest.raises(ValueError):
-        register_scorer(make_scorer("", ["revenue"], ["nothing"]))
+        order_scorers([make_scorer("", ["revenue"], ["nothing"])])
     with pytest.raises(ValueError):
-        unregister_scorer(make_scorer("stranger", [], ["stranger"]))
+        order_scorers([make_scorer("nothing", ["revenue"], [])])
 
 
 def test_scorer_output_is_checked():
@@ -184,11 +175,11 @@ def test_scorer_output_is_checked():
     )
     frame = pd.DataFrame({"revenue": [1.0]})
     with pytest.raises(ValueError, match="index"):
-        classify(frame, ClassificationConfig(), scorers=[wrong_index])
+        classify(frame, ClassificationConfig(), [wrong_index])
     missing = make_scorer("missing", ["revenue"], [])
     missing.provides = ("ghost",)
     with pytest.raises(ValueError, match="ghost"):
-        classify(frame, ClassificationConfig(), scorers=[missing])
+        classify(frame, ClassificationConfig(), [missing])
 
 
 def test_classify_small_frame():
@@ -205,7 +196,7 @@ def test_classify_small_frame():
         },
         index=pd.Index([101, 102, 103], name="partner_id"),
     )
-    result = classify(frame, ClassificationConfig())
+    result = classify(frame, ClassificationConfig(), DEFAULT_SCORERS)
     assert list(result.columns) == [*frame.columns, *OUTPUT_COLUMNS]
     assert result.index.equals(frame.index)
     assert result["pareto_class"].tolist() == ["a", "b", "c"]
@@ -221,7 +212,7 @@ def test_classify_small_frame():
 
 def test_classify_adds_missing_inputs_and_keeps_extra_columns():
     frame = pd.DataFrame({"revenue": [10.0, 30.0], "name": ["x", "y"]})
-    result = classify(frame, ClassificationConfig())
+    result = classify(frame, ClassificationConfig(), DEFAULT_SCORERS)
     assert list(result.columns) == [
         "revenue",
         "name",
@@ -236,8 +227,8 @@ def test_classify_adds_missing_inputs_and_keeps_extra_columns():
 
 def test_classify_twice_replaces_the_outputs():
     frame = pd.DataFrame({"revenue": [10.0, 30.0], "invoice_count": [1, 2]})
-    once = classify(frame, ClassificationConfig())
-    twice = classify(once, ClassificationConfig())
+    once = classify(frame, ClassificationConfig(), DEFAULT_SCORERS)
+    twice = classify(once, ClassificationConfig(), DEFAULT_SCORERS)
     assert sorted(twice.columns) == sorted(once.columns)
     pd.testing.assert_frame_equal(twice[once.columns], once)
 
@@ -247,19 +238,20 @@ def test_classify_rejects_an_invalid_config():
         classify(
             pd.DataFrame({"revenue": [1.0]}),
             ClassificationConfig(pareto_a=99.0, pareto_b=98.0),
+            DEFAULT_SCORERS,
         )
     assert raised.value.problems == [("pareto_order", {"a": 99.0, "b": 98.0})]
 
 
 def test_classify_empty_frame():
-    result = classify(pd.DataFrame(), ClassificationConfig())
+    result = classify(pd.DataFrame(), ClassificationConfig(), DEFAULT_SCORERS)
     assert result.empty
     assert list(result.columns) == [*INPUT_COLUMNS, *OUTPUT_COLUMNS]
 
 
 def test_classify_with_explicit_scorers():
     frame = pd.DataFrame({"revenue": [5.0, 1.0]})
-    result = classify(frame, ClassificationConfig(), scorers=[ParetoScorer()])
+    result = classify(frame, ClassificationConfig(), [ParetoScorer()])
     assert list(result.columns) == [*INPUT_COLUMNS, *PARETO_COLUMNS]
 
 
@@ -279,7 +271,7 @@ def test_classify_many_random_accounts():
         },
         index=pd.Index(np.arange(1, size + 1), name="partner_id"),
     )
-    result = classify(frame, ClassificationConfig())
+    result = classify(frame, ClassificationConfig(), DEFAULT_SCORERS)
     assert len(result) == size
     assert list(result.columns) == [*INPUT_COLUMNS, *OUTPUT_COLUMNS]
     assert set(result["pareto_class"]) == {"a", "b", "c"}

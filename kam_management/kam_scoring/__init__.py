@@ -1,9 +1,21 @@
 """Key account scoring: Pareto, RFM, potential, position, quadrants, churn and CLV.
 
-Pure pandas/numpy; the Odoo layer gathers one row per account, calls
-:func:`classify` and stores the result.
+Pure pandas/numpy/scipy; the Odoo layer gathers one row per account and
+calls one function per pass, each exported here:
+
+* classification: :func:`classify` with the scorers to run
+  (:data:`DEFAULT_SCORERS`, plus :class:`ClvScorer` in the addon);
+* scorecard: :func:`score_scorecard`;
+* churn and lifetime value: :func:`predict_clv`;
+* assignment: :func:`fit_matrix` and :func:`assign`.
 """
 
+from .assignment import (
+    Assignment,
+    AssignmentError,
+    assign,
+    fit_matrix,
+)
 from .clv import (
     CLV_COLUMNS,
     CLV_INPUT_COLUMNS,
@@ -12,7 +24,7 @@ from .clv import (
     FitResult,
     fit_bgnbd,
     fit_gamma_gamma,
-    history_summary,
+    monthly_rate,
     predict_clv,
 )
 from .config import (
@@ -24,6 +36,7 @@ from .config import (
     validate_config,
 )
 from .engine import (
+    DEFAULT_SCORERS,
     INPUT_COLUMNS,
     ParetoScorer,
     PotentialScorer,
@@ -32,16 +45,20 @@ from .engine import (
     Scorer,
     classify,
     order_scorers,
-    register_scorer,
-    registered_scorers,
-    scorer_classes,
-    unregister_scorer,
 )
 from .matrix import QUADRANTS, quadrants
 from .pareto import PARETO_COLUMNS, pareto_classes
 from .position import latest_assessments, position_scores
 from .potential import COMPONENT_COLUMNS, potential_components, potential_score
 from .rfm import RFM_COLUMNS, RFM_SEGMENTS, quintile_scores, rfm_scores
+from .scorecard import (
+    AREAS,
+    KPI_MAPPINGS,
+    ScorecardConfig,
+    score_scorecard,
+    scorecard_problems,
+    survey_summary,
+)
 
 
 def _manifest_version():
@@ -57,45 +74,52 @@ def _manifest_version():
 __version__ = _manifest_version()
 
 __all__ = [
+    "AREAS",
     "CLV_COLUMNS",
     "CLV_INPUT_COLUMNS",
-    "MIN_REPEAT_BUYERS",
-    "ClvScorer",
-    "FitResult",
-    "fit_bgnbd",
-    "fit_gamma_gamma",
-    "history_summary",
-    "predict_clv",
-    "scorer_classes",
     "COMPONENT_COLUMNS",
+    "DEFAULT_SCORERS",
     "DEFAULT_WEIGHTS",
     "INPUT_COLUMNS",
+    "KPI_MAPPINGS",
+    "MIN_REPEAT_BUYERS",
     "PARETO_COLUMNS",
     "POTENTIAL_COMPONENTS",
     "QUADRANTS",
     "RFM_COLUMNS",
     "RFM_SEGMENTS",
+    "Assignment",
+    "AssignmentError",
     "ClassificationConfig",
+    "ClvScorer",
     "ConfigError",
+    "FitResult",
     "ParetoScorer",
     "PotentialScorer",
     "QuadrantScorer",
     "RfmScorer",
+    "ScorecardConfig",
     "Scorer",
     "__version__",
+    "assign",
     "classify",
     "config_problems",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "fit_matrix",
     "latest_assessments",
+    "monthly_rate",
     "order_scorers",
     "pareto_classes",
     "position_scores",
     "potential_components",
     "potential_score",
+    "predict_clv",
     "quadrants",
     "quintile_scores",
-    "register_scorer",
-    "registered_scorers",
     "rfm_scores",
-    "unregister_scorer",
+    "score_scorecard",
+    "scorecard_problems",
+    "survey_summary",
     "validate_config",
 ]

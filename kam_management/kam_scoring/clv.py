@@ -506,44 +506,6 @@ def lifetime_value(
 
 
 # ----------------------------------------------------------------------
-# Summary of a transaction history
-# ----------------------------------------------------------------------
-def history_summary(
-    transactions: pd.DataFrame, today, customer="customer", date="date", amount="amount"
-) -> pd.DataFrame:
-    """Frequency, recency, age (in days) and mean repeat value per customer.
-
-    ``transactions`` holds one row per purchase (or credit note, with a
-    negative amount). Purchases on the same day are one occasion; credit notes
-    count against the value but are no occasion. ``zbar`` is the net value
-    after the first day divided by the repeat occasions (NaN without any).
-    """
-    frame = transactions[[customer, date, amount]].copy()
-    frame[date] = pd.to_datetime(frame[date]).dt.normalize()
-    days = frame.groupby([customer, date], sort=True)[amount].agg(["sum", "max"])
-    days = days.reset_index()
-    occasions = days[days["max"] > 0]
-    grouped = occasions.groupby(customer)
-    first = grouped[date].min()
-    last = grouped[date].max()
-    count = grouped[date].count()
-    total = days.groupby(customer)["sum"].sum().reindex(first.index)
-    first_value = occasions.loc[grouped[date].idxmin(), ["sum"]]
-    first_value.index = first.index
-    today = pd.Timestamp(today)
-    result = pd.DataFrame(
-        {
-            "frequency": count - 1,
-            "recency": (last - first).dt.days.astype(float),
-            "age": (today - first).dt.days.astype(float),
-        }
-    )
-    repeat_total = total - first_value["sum"]
-    result["zbar"] = (repeat_total / result["frequency"]).where(result["frequency"] > 0)
-    return result
-
-
-# ----------------------------------------------------------------------
 # The scorer
 # ----------------------------------------------------------------------
 CLV_INPUT_COLUMNS = ("clv_frequency", "clv_recency", "clv_age", "clv_monetary")
@@ -631,8 +593,9 @@ class ClvScorer(Scorer):
     One scorer for both models: the lifetime value needs the fitted BG/NBD
     itself, not only its per-customer outputs. The fits are returned in the
     output's ``attrs["fits"]`` (see :func:`~kam_scoring.engine.classify`).
-    Registered by the addon, not by this package: it needs the purchase
-    history columns the addon reads.
+    Not one of :data:`~kam_scoring.engine.DEFAULT_SCORERS`: it needs the
+    purchase history columns the addon reads, and the addon adds it to its
+    list of scorers.
     """
 
     name = "clv"

@@ -1,15 +1,17 @@
 """Extensible scoring pipeline.
 
 A scorer is a :class:`Scorer` subclass declaring the columns it ``requires``
-and the columns it ``provides``. Scorers are registered with the
-:func:`register_scorer` class decorator (from this package or any other) and
-run by :func:`classify` in dependency order: a scorer runs after every scorer
-providing one of its required columns; otherwise the registration order is
-kept. A required column that no scorer provides must be an input column.
+and the columns it ``provides``. :func:`classify` runs the scorers it is
+given, in dependency order: a scorer runs after every scorer providing one of
+its required columns; otherwise the given order is kept. A required column
+that no scorer provides must be an input column. There is no registry: the
+caller says which scorers run. :data:`DEFAULT_SCORERS` are this package's
+own (Pareto, RFM, potential, quadrant); the Odoo addon builds its list per
+database (``kam.classification.engine._kam_scorers()``, which each addon
+extends with ``super()``).
 
 Example of an additional scorer::
 
-    @register_scorer
     class ChurnRiskScorer(Scorer):
         name = "churn_risk"
         requires = ("days_since_last", "rfm_frequency")
@@ -18,6 +20,9 @@ Example of an additional scorer::
         def score(self, frame, config):
             risk = frame["days_since_last"] / 365 * 100
             return risk.clip(0, 100).to_frame("churn_risk")
+
+
+    result = classify(frame, config, [*DEFAULT_SCORERS, ChurnRiskScorer])
 """
 
 from __future__ import annotations
@@ -53,10 +58,6 @@ class Scorer(ABC):
     """Base class of the scorers run by :func:`classify`."""
 
     name: ClassVar[str] = ""
-    # Where the scorer comes from: the module that defined it, recorded by
-    # register_scorer unless the class sets it. A host application uses it to
-    # run only the scorers of the plug-ins enabled for the data at hand.
-    origin: ClassVar[str] = ""
     requires: ClassVar[tuple[str, ...]] = ()
     provides: ClassVar[tuple[str, ...]] = ()
 
@@ -68,38 +69,16 @@ class Scorer(ABC):
         return f"<{type(self).__name__} {self.name!r}>"
 
 
-_REGISTRY: list[type[Scorer]] = []
-
-
-def register_scorer(cls: type[Scorer]) -> type[Scorer]:
-    """Class decorator adding a :class:`Scorer` subclass to the registry.
-
-    Registering the same class twice is a no-op; registering another class
-    under a name already in use raises ``ValueError``.
-    """
+def _check_scorer(item: Scorer | type[Scorer]) -> Scorer:
+    """``item`` as an instance, after checking it is a complete scorer."""
+    cls = item if inspect.isclass(item) else type(item)
     if not (inspect.isclass(cls) and issubclass(cls, Scorer)):
-        raise TypeError(f"{cls!r} is not a Scorer subclass")
+        raise TypeError(f"{item!r} is not a Scorer")
     if inspect.isabstract(cls):
         raise TypeError(f"{cls.__name__} does not implement score()")
-    if not cls.name or not cls.provides:
+    if not item.name or not item.provides:
         raise ValueError(f"{cls.__name__} must define a name and provided columns")
-    if cls in _REGISTRY:
-        return cls
-    if not cls.__dict__.get("origin"):
-        cls.origin = cls.__module__
-    for other in _REGISTRY:
-        if other.name == cls.name:
-            raise ValueError(f"a scorer named {cls.name!r} is already registered")
-    _REGISTRY.append(cls)
-    return cls
-
-
-def unregister_scorer(cls: type[Scorer]) -> None:
-    """Remove ``cls`` from the registry (``ValueError`` if not registered)."""
-    try:
-        _REGISTRY.remove(cls)
-    except ValueError:
-        raise ValueError(f"{cls!r} is not a registered scorer") from None
+    return item() if inspect.isclass(item) else item
 
 
 def order_scorers(
@@ -109,10 +88,25 @@ def order_scorers(
     """Return ``scorers`` (instances or classes) in dependency order.
 
     ``available`` lists the columns present before any scorer runs. Raises
-    ``ValueError`` when two scorers provide the same column, when a required
-    column is neither available nor provided, or on a dependency cycle.
+    ``TypeError`` for an item that is no complete :class:`Scorer`, and
+    ``ValueError`` for a scorer without a name or provided columns, for two
+    scorers of the same name or providing the same column, when a required
+    column is neither available nor provided, or on a dependency cycle. The
+    same class given twice runs once.
     """
-    pending = [item() if inspect.isclass(item) else item for item in scorers]
+    pending: list[Scorer] = []
+    seen: set[type[Scorer]] = set()
+    names: set[str] = set()
+    for item in scorers:
+        if inspect.isclass(item) and item in seen:
+            continue
+        scorer = _check_scorer(item)
+        if scorer.name in names:
+            raise ValueError(f"two scorers are named {scorer.name!r}")
+        if inspect.isclass(item):
+            seen.add(item)
+        names.add(scorer.name)
+        pending.append(scorer)
     available = set(available)
     providers: dict[str, Scorer] = {}
     for scorer in pending:
@@ -149,22 +143,15 @@ def order_scorers(
     return ordered
 
 
-def scorer_classes() -> list[type[Scorer]]:
-    """The registered scorer classes, in registration order (a copy)."""
-    return list(_REGISTRY)
-
-
-def registered_scorers(available: Iterable[str] = INPUT_COLUMNS) -> list[Scorer]:
-    """Return instances of the registered scorers in dependency order."""
-    return order_scorers(_REGISTRY, available)
-
-
 def classify(
     frame: pd.DataFrame,
     config: ClassificationConfig,
-    scorers: Iterable[Scorer | type[Scorer]] | None = None,
+    scorers: Iterable[Scorer | type[Scorer]],
 ) -> pd.DataFrame:
-    """Run the scorers on ``frame`` (one row per account) and join their output.
+    """Run ``scorers`` on ``frame`` (one row per account) and join their output.
+
+    ``scorers`` are classes or instances (:data:`DEFAULT_SCORERS` for this
+    package's own), run in dependency order (:func:`order_scorers`).
 
     Raises :class:`~kam_scoring.config.ConfigError` for an invalid ``config``.
     Missing input columns are added as NaN. Each scorer sees the frame with the
@@ -179,9 +166,8 @@ def classify(
     if missing:
         filler = pd.DataFrame(np.nan, index=result.index, columns=missing)
         result = pd.concat([result, filler], axis=1)
-    chosen = _REGISTRY if scorers is None else scorers
     info = {}
-    for scorer in order_scorers(chosen, result.columns):
+    for scorer in order_scorers(scorers, result.columns):
         output = scorer.score(result, config)
         _check_output(scorer, output, result.index)
         if output.attrs:
@@ -203,7 +189,6 @@ def _check_output(scorer: Scorer, output: pd.DataFrame, index: pd.Index) -> None
         raise ValueError(f"scorer {scorer.name!r} changed the index")
 
 
-@register_scorer
 class ParetoScorer(Scorer):
     """Pareto (ABC) class of the accounts by revenue."""
 
@@ -217,7 +202,6 @@ class ParetoScorer(Scorer):
         )
 
 
-@register_scorer
 class RfmScorer(Scorer):
     """RFM quintile scores and segment."""
 
@@ -231,7 +215,6 @@ class RfmScorer(Scorer):
         )
 
 
-@register_scorer
 class PotentialScorer(Scorer):
     """Potential components and weighted potential score."""
 
@@ -251,7 +234,6 @@ class PotentialScorer(Scorer):
         return components
 
 
-@register_scorer
 class QuadrantScorer(Scorer):
     """Potential/position quadrant."""
 
@@ -267,3 +249,12 @@ class QuadrantScorer(Scorer):
             config.position_threshold,
         )
         return labels.to_frame("quadrant")
+
+
+# This package's own scorers, in the order they run.
+DEFAULT_SCORERS: tuple[type[Scorer], ...] = (
+    ParetoScorer,
+    RfmScorer,
+    PotentialScorer,
+    QuadrantScorer,
+)

@@ -4,13 +4,10 @@ The maths lives in the pure scoring package of this addon,
 :mod:`odoo.addons.kam_management.kam_scoring` (pandas only, never Odoo); this
 model only gathers one company's figures in one aggregated query, hands them
 to :func:`~odoo.addons.kam_management.kam_scoring.classify` and writes the
-results back with set-based SQL. New scorers plug in by registering with
-``odoo.addons.kam_management.kam_scoring.register_scorer`` and extending
-:meth:`KamClassificationEngine._result_fields`.
-
-The scorer registry belongs to the Python process, which may serve several
-databases: a run uses only the scorers of the addons loaded in the database
-it classifies (:meth:`KamClassificationEngine._scorers`).
+results back with set-based SQL. New scorers plug in by extending
+:meth:`KamClassificationEngine._kam_scorers` (with ``super()``) and
+:meth:`KamClassificationEngine._result_fields`: the scorers of a database
+are those of the addons installed in it, nothing global to the process.
 """
 
 import io
@@ -25,9 +22,9 @@ from odoo.tools import SQL
 from ..kam_scoring import (
     CLV_COLUMNS,
     CLV_INPUT_COLUMNS,
+    DEFAULT_SCORERS,
     classify,
     position_scores,
-    scorer_classes,
 )
 
 _logger = logging.getLogger(__name__)
@@ -98,33 +95,19 @@ class KamClassificationEngine(models.AbstractModel):
         return list(ENGINE_FIELDS)
 
     @api.model
-    def _scorers(self):
-        """The registered scorers of the addons loaded in this database.
+    def _kam_scorers(self):
+        """The scorers a run of this database uses (classes or instances).
 
-        The registry of scorers is shared by every database the server
-        holds; a scorer registered by an addon counts here only where that
-        addon is installed (or being installed: its data may classify).
-        This addon's own scorers always count, and so do scorers defined
-        outside any addon.
+        An addon adding a scorer extends this list with ``super()``, as it
+        extends :meth:`_result_fields`; the engine runs them in dependency
+        order, whatever their order here.
         """
-        loaded = set(self.env.registry._init_modules)
-        loaded.add("kam_management")
-        if self.env.context.get("install_module"):
-            loaded.add(self.env.context["install_module"])
-        chosen = []
-        for scorer in scorer_classes():
-            parts = (scorer.origin or "").split(".")
-            addon = (
-                parts[2] if parts[:2] == ["odoo", "addons"] and len(parts) > 2 else None
-            )
-            if addon is None or addon in loaded:
-                chosen.append(scorer)
-        return chosen
+        return list(DEFAULT_SCORERS)
 
     @api.model
     def _classify(self, frame, config):
         """Run this database's scorers on ``frame``."""
-        return classify(frame, config, scorers=self._scorers())
+        return classify(frame, config, self._kam_scorers())
 
     @api.model
     def _scorer_stats(self, result):

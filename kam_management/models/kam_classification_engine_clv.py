@@ -14,9 +14,7 @@ import pandas as pd
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..kam_scoring import ClvScorer, register_scorer
-
-register_scorer(ClvScorer)
+from ..kam_scoring import ClvScorer
 
 # Run fields filled from each fit: {model: (prefix, parameter names)}.
 FIT_FIELDS = {
@@ -27,6 +25,10 @@ FIT_FIELDS = {
 
 class KamClassificationEngine(models.AbstractModel):
     _inherit = "kam.classification.engine"
+
+    @api.model
+    def _kam_scorers(self):
+        return [*super()._kam_scorers(), ClvScorer]
 
     @api.model
     def _read_figures(self, company, prev_start, start, end):

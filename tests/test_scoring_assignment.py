@@ -10,6 +10,7 @@ from kam_scoring.assignment import (
     KEEP_BONUS,
     AssignmentError,
     assign,
+    assignment_problem,
     fit_matrix,
     total_fit,
 )
@@ -156,3 +157,51 @@ def test_fit_matrix_bad_input():
             pd.DataFrame({"s": [7.0]}, index=["k"]),
         )
     assert err.value.code == "rating_out_of_range"
+
+
+def test_assignment_problem_sets_places_pairs_and_todays_fits():
+    # accounts 10, 11, 12; rated KAMs 1, 2 and 9 (9 is today's KAM of 12 but
+    # takes no part in this assignment)
+    fits = pd.DataFrame(
+        [[4.0, 2.0, 5.0], [3.0, 3.5, 1.0], [1.0, 2.0, 4.5]],
+        index=[10, 11, 12],
+        columns=[1, 2, 9],
+    )
+    problem = assignment_problem(
+        fits,
+        [2, 1],
+        max_accounts=3,
+        kept={1: 1, 2: 5},
+        team=[(11, 1), (10, 7), (99, 2)],
+        current={10: 1, 11: None, 12: 9},
+    )
+    # columns in the KAMs' order; KAM 9 is left out
+    assert problem.fit.tolist() == [[2.0, 4.0], [3.5, 3.0], [2.0, 1.0]]
+    # places: 3 less those kept outside, never below 0
+    assert problem.capacity.tolist() == [0, 2]
+    assert problem.places == 2
+    # KAM 1 is in the team of 11; unknown accounts or KAMs are ignored
+    assert problem.allowed.tolist() == [[True, True], [True, False], [True, True]]
+    # today's KAM: its column (-1: none or not in the assignment) and its fit
+    assert problem.current.tolist() == [1, -1, -1]
+    assert problem.current_fit[0] == 4.0
+    assert np.isnan(problem.current_fit[1])
+    assert problem.current_fit[2] == 4.5
+    assert problem.current_total == 8.5
+    result = problem.solve()
+    # KAM 2 has no place; KAM 1 keeps 10 and takes 12 (11 is out: team)
+    assert result.kam.tolist() == [1, -1, 1]
+    assert result.total_fit == 5.0
+
+
+def test_assignment_problem_unrated_todays_kam_and_defaults():
+    fits = pd.DataFrame([[2.0]], index=[10], columns=[1])
+    problem = assignment_problem(fits, [1], max_accounts=4, current={10: 8})
+    assert problem.capacity.tolist() == [4]
+    assert problem.allowed.all()
+    assert problem.current.tolist() == [-1]
+    assert np.isnan(problem.current_fit[0])
+    assert problem.current_total == 0.0
+    bare = assignment_problem(fits, [1], max_accounts=1)
+    assert bare.current.tolist() == [-1]
+    assert bare.solve().kam.tolist() == [0]

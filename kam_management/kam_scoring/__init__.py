@@ -7,13 +7,16 @@ calls one function per pass, each exported here:
   (:data:`DEFAULT_SCORERS`, plus :class:`ClvScorer` in the addon);
 * scorecard: :func:`score_scorecard`;
 * churn and lifetime value: :func:`predict_clv`;
-* assignment: :func:`fit_matrix` and :func:`assign`.
+* assignment: :func:`fit_matrix`, :func:`assignment_problem` and
+  :func:`assign`.
 """
 
 from .assignment import (
     Assignment,
     AssignmentError,
+    AssignmentProblem,
     assign,
+    assignment_problem,
     fit_matrix,
 )
 from .clv import (
@@ -90,6 +93,7 @@ __all__ = [
     "RFM_SEGMENTS",
     "Assignment",
     "AssignmentError",
+    "AssignmentProblem",
     "ClassificationConfig",
     "ClvScorer",
     "ConfigError",
@@ -102,6 +106,7 @@ __all__ = [
     "Scorer",
     "__version__",
     "assign",
+    "assignment_problem",
     "classify",
     "config_problems",
     "fit_bgnbd",

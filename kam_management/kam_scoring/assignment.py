@@ -7,6 +7,10 @@ account to the KAM whose competencies best fit the account's strategic role.
   the KAMs' ratings (1-5) into the fit of every (account, KAM) pair: the
   weighted mean of the KAM's ratings of the competencies the account needs.
   A competency the KAM has not been rated on counts as 0.
+* :func:`assignment_problem` sets up one proposal: the fits of the KAMs who
+  may take accounts, each KAM's places (the recommended maximum less the
+  key accounts it keeps outside the assignment), the pairs never proposed (a
+  KAM in the account's team) and today's KAM of each account with its fit.
 * :func:`assign` finds the assignment that maximises the total fit when each
   KAM takes at most ``capacity`` accounts. It is an exact optimiser, never a
   greedy loop: the rectangular assignment problem solved by
@@ -22,6 +26,7 @@ Pure numpy/scipy/pandas, no Odoo.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,3 +161,90 @@ def total_fit(fit, kam) -> float:
     kam = np.asarray(kam, dtype=int)
     mask = kam >= 0
     return float(fit[np.flatnonzero(mask), kam[mask]].sum())
+
+
+@dataclass(frozen=True)
+class AssignmentProblem:
+    """What :func:`assign` needs for one proposal, and today's fits.
+
+    Rows are the accounts, columns the KAMs who may take them, in the order
+    given to :func:`assignment_problem`. ``capacity`` holds each KAM's
+    places, ``allowed`` the pairs that may be proposed, ``current`` the
+    column of each account's KAM today (-1: none, or not among the KAMs) and
+    ``current_fit`` that KAM's fit (NaN: no KAM today, or one never rated).
+    """
+
+    fit: np.ndarray
+    capacity: np.ndarray
+    allowed: np.ndarray
+    current: np.ndarray
+    current_fit: np.ndarray
+
+    @property
+    def current_total(self) -> float:
+        """Total fit of today's assignment (an unrated KAM counts 0)."""
+        return float(np.nansum(self.current_fit))
+
+    @property
+    def places(self) -> int:
+        """Places of all the KAMs together."""
+        return int(self.capacity.sum())
+
+    def solve(self) -> Assignment:
+        """The best assignment of this problem (:func:`assign`)."""
+        return assign(
+            self.fit, self.capacity, current=self.current, allowed=self.allowed
+        )
+
+
+def assignment_problem(
+    fits: pd.DataFrame,
+    kams: Sequence[Hashable],
+    max_accounts: int,
+    kept: Mapping[Hashable, int] | None = None,
+    team: Iterable[tuple[Hashable, Hashable]] = (),
+    current: Mapping[Hashable, Hashable | None] | None = None,
+) -> AssignmentProblem:
+    """Set up the assignment of the accounts (rows of ``fits``) to ``kams``.
+
+    :param fits: accounts × rated KAMs, as :func:`fit_matrix` returns; it may
+        hold more KAMs than ``kams`` (today's KAMs who take no part).
+    :param kams: the KAMs who may take the accounts, in the columns' order.
+    :param max_accounts: the recommended most key accounts per KAM.
+    :param kept: per KAM, the key accounts it keeps outside this assignment;
+        its places are ``max_accounts`` less those, never below 0.
+    :param team: (account, KAM) pairs of the accounts' teams: a KAM is never
+        proposed for an account whose team it is in.
+    :param current: per account, today's KAM (None: none).
+    """
+    kept = kept or {}
+    current = current or {}
+    kams = list(kams)
+    fit = fits.reindex(columns=kams).to_numpy(float)
+    capacity = np.array(
+        [max(0, int(max_accounts) - int(kept.get(kam, 0))) for kam in kams],
+        dtype=int,
+    )
+    row_of = {account: i for i, account in enumerate(fits.index)}
+    col_of = {kam: j for j, kam in enumerate(kams)}
+    allowed = np.ones(fit.shape, dtype=bool)
+    for account, kam in team:
+        if account in row_of and kam in col_of:
+            allowed[row_of[account], col_of[kam]] = False
+    today = [current.get(account) for account in fits.index]
+    current_col = np.array([col_of.get(kam, -1) for kam in today], dtype=int)
+    rated = set(fits.columns)
+    current_fit = np.array(
+        [
+            fits.at[account, kam] if kam is not None and kam in rated else np.nan
+            for account, kam in zip(fits.index, today, strict=True)
+        ],
+        dtype=float,
+    )
+    return AssignmentProblem(
+        fit=fit,
+        capacity=capacity,
+        allowed=allowed,
+        current=current_col,
+        current_fit=current_fit,
+    )

@@ -4,7 +4,8 @@ The fit of a KAM with an account is the weighted mean of the KAM's ratings
 (1-5) of the competencies the account needs (its own needs, or else its
 quadrant's). The proposal maximises the total fit with each KAM below the
 recommended number of key accounts (an exact optimiser of the scoring
-package); the director ticks the changes to make and applies them, and the
+package, which also sets the problem up: places, pairs never proposed,
+today's fits); the director ticks the changes to make and applies them, and the
 accounts' chatter records each new KAM.
 """
 
@@ -15,7 +16,7 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..kam_scoring.assignment import AssignmentError, assign, fit_matrix
+from ..kam_scoring import AssignmentError, assignment_problem, fit_matrix
 from ..models.kam_guard import check_input_values, is_internal_user_of
 
 
@@ -257,12 +258,10 @@ class KamAssignmentWizard(models.TransientModel):
             fits = fit_matrix(needs_frame, ratings)
         except AssignmentError as err:
             raise UserError(self._assignment_message(err)) from None
-        fit_values = fits.reindex(columns=kams.ids).to_numpy(float)
-
         # Places: the recommended maximum less the key accounts each KAM
         # keeps outside this assignment.
         limit = company.kam_max_accounts_per_kam
-        kept = dict(
+        kept = (
             self.env["kam.account"]
             .sudo()
             ._read_group(
@@ -276,7 +275,6 @@ class KamAssignmentWizard(models.TransientModel):
                 ["__count"],
             )
         )
-        capacity = np.array([max(0, limit - kept.get(kam, 0)) for kam in kams])
         # A KAM cannot also be in the account's team.
         team = (
             self.env["kam.team.member"]
@@ -285,29 +283,24 @@ class KamAssignmentWizard(models.TransientModel):
                 [("account_id", "in", todo.ids)], ["account_id", "user_id"], load=None
             )
         )
-        row_of = {account_id: i for i, account_id in enumerate(todo.ids)}
-        col_of = {user_id: j for j, user_id in enumerate(kams.ids)}
-        allowed = np.ones(fit_values.shape, dtype=bool)
-        for member in team:
-            if member["user_id"] in col_of:
-                allowed[row_of[member["account_id"]], col_of[member["user_id"]]] = False
-        current = [col_of.get(account.kam_user_id.id, -1) for account in todo]
+        problem = assignment_problem(
+            fits,
+            kams.ids,
+            limit,
+            kept={user.id: count for user, count in kept},
+            team=[(member["account_id"], member["user_id"]) for member in team],
+            current={account.id: account.kam_user_id.id or None for account in todo},
+        )
         try:
-            result = assign(fit_values, capacity, current=current, allowed=allowed)
+            result = problem.solve()
         except AssignmentError as err:
             raise UserError(self._assignment_message(err)) from None
 
-        full_fits = fits.to_dict(orient="index")
         lines = []
-        total_current = 0.0
         for i, account in enumerate(todo):
             current_kam = account.kam_user_id
-            current_fit = (
-                full_fits[account.id].get(current_kam.id) if current_kam else None
-            )
-            if current_fit is not None and np.isnan(current_fit):
-                current_fit = None
-            total_current += current_fit or 0.0
+            current_fit = problem.current_fit[i]
+            rated = not np.isnan(current_fit)
             proposed = kams[result.kam[i]] if result.kam[i] >= 0 else kams.browse()
             is_change = bool(proposed) and proposed != current_kam
             lines.append(
@@ -316,15 +309,15 @@ class KamAssignmentWizard(models.TransientModel):
                     "account_id": account.id,
                     "needs_source": sources[account.id],
                     "current_kam_id": current_kam.id,
-                    "current_fit": current_fit or 0.0,
-                    "current_rated": current_fit is not None,
+                    "current_fit": float(current_fit) if rated else 0.0,
+                    "current_rated": rated,
                     "proposed_kam_id": proposed.id,
                     "proposed_fit": 0.0 if np.isnan(result.fit[i]) else result.fit[i],
                     "is_change": is_change,
                     "selected": is_change,
                 }
             )
-        places = int(capacity.sum())
+        places = problem.places
         unassigned = todo.browse([todo.ids[i] for i in result.unassigned])
         if unassigned:
             notes.insert(
@@ -360,9 +353,9 @@ class KamAssignmentWizard(models.TransientModel):
         self.write(
             {
                 "state": "proposed",
-                "total_current_fit": total_current,
+                "total_current_fit": problem.current_total,
                 "total_proposed_fit": result.total_fit,
-                "fit_gain": result.total_fit - total_current,
+                "fit_gain": result.total_fit - problem.current_total,
                 "change_count": sum(1 for line in lines if line["is_change"]),
                 "unassigned_count": len(unassigned),
                 "capacity_total": places,

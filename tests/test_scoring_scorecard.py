@@ -9,8 +9,10 @@ import pytest
 from kam_scoring.scorecard import (
     AREAS,
     KPI_MAPPINGS,
+    TREND_STEP,
     ScorecardConfig,
     alert_points_lost,
+    health_trend,
     kpi_points,
     score_scorecard,
     scorecard_problems,
@@ -228,3 +230,27 @@ def test_satisfaction_area_from_survey_and_moments(survey, balance, expected):
     else:
         assert result.loc[5, "satisfaction_score"] == pytest.approx(expected)
         assert "satisfaction" not in result.loc[5, "missing_areas"]
+
+
+@pytest.mark.parametrize(
+    ("health", "previous", "trend"),
+    [
+        (70.0, 65.0, "up"),
+        (70.0, 65.1, "flat"),
+        (60.0, 65.0, "down"),
+        (60.1, 65.0, "flat"),
+        (50.0, 50.0, "flat"),
+        (None, 50.0, None),
+        (50.0, None, None),
+        (float("nan"), 50.0, None),
+        (50.0, float("nan"), None),
+    ],
+)
+def test_health_trend(health, previous, trend):
+    assert TREND_STEP == 5.0
+    assert health_trend(health, previous) == trend
+
+
+def test_health_trend_step():
+    assert health_trend(52.0, 50.0, step=2.0) == "up"
+    assert health_trend(52.0, 50.0) == "flat"

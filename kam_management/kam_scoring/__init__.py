@@ -5,7 +5,7 @@ calls one function per pass, each exported here:
 
 * classification: :func:`classify` with the scorers to run
   (:data:`DEFAULT_SCORERS`, plus :class:`ClvScorer` in the addon);
-* scorecard: :func:`score_scorecard`;
+* scorecard: :func:`score_scorecard` (and :func:`health_trend`);
 * churn and lifetime value: :func:`predict_clv`;
 * assignment: :func:`fit_matrix`, :func:`assignment_problem` and
   :func:`assign`.
@@ -57,7 +57,9 @@ from .rfm import RFM_COLUMNS, RFM_SEGMENTS, quintile_scores, rfm_scores
 from .scorecard import (
     AREAS,
     KPI_MAPPINGS,
+    TREND_STEP,
     ScorecardConfig,
+    health_trend,
     score_scorecard,
     scorecard_problems,
     survey_summary,
@@ -91,6 +93,7 @@ __all__ = [
     "QUADRANTS",
     "RFM_COLUMNS",
     "RFM_SEGMENTS",
+    "TREND_STEP",
     "Assignment",
     "AssignmentError",
     "AssignmentProblem",
@@ -112,6 +115,7 @@ __all__ = [
     "fit_bgnbd",
     "fit_gamma_gamma",
     "fit_matrix",
+    "health_trend",
     "latest_assessments",
     "monthly_rate",
     "order_scorers",

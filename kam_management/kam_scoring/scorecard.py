@@ -42,6 +42,9 @@ NPS_MAX = 10
 NPS_PROMOTER_FROM = 9
 NPS_DETRACTOR_TO = 6
 
+# Health points of difference with the previous month that make a trend.
+TREND_STEP = 5.0
+
 # Severity weights of open alerts: points lost per open alert.
 ALERT_SEVERITY_POINTS: Mapping[str, float] = MappingProxyType(
     {"low": 5.0, "medium": 15.0, "high": 35.0}
@@ -258,3 +261,22 @@ def score_scorecard(kpis: pd.DataFrame, config: ScorecardConfig) -> pd.DataFrame
         ",".join(area_names[(~row) & (weights > 0)]) for row in present
     ]
     return result
+
+
+def health_trend(health, previous, step: float = TREND_STEP) -> str | None:
+    """Trend of a health score against the previous month's.
+
+    ``"up"`` when the health rose by ``step`` points or more, ``"down"`` when
+    it fell by ``step`` or more, ``"flat"`` otherwise; None when either score
+    is unknown (None or NaN).
+    """
+    if health is None or previous is None:
+        return None
+    delta = float(health) - float(previous)
+    if math.isnan(delta):
+        return None
+    if delta >= step:
+        return "up"
+    if delta <= -step:
+        return "down"
+    return "flat"

@@ -22,6 +22,7 @@ from ..kam_scoring.scorecard import (
     AREAS,
     KPI_MAPPINGS,
     ScorecardConfig,
+    health_trend,
     score_scorecard,
     scorecard_problems,
     survey_summary,
@@ -32,8 +33,6 @@ from .survey_user_input import VALID_NPS_LINE, flush_nps
 
 LIGHTS = [("green", "Healthy"), ("amber", "Watch"), ("red", "At Risk")]
 TRENDS = [("up", "Improving"), ("flat", "Stable"), ("down", "Worsening")]
-# Health points of difference between two months that make a trend.
-TREND_STEP = 5.0
 AREA_WEIGHT_FIELDS = {area: f"kam_health_weight_{area}" for area in AREAS}
 # Stored KPI fields of the account (NULL: unknown) and the area scores.
 KPI_FIELDS = tuple(f"sc_{name}" for name in KPI_MAPPINGS)
@@ -893,18 +892,9 @@ class KamScorecardEngine(models.AbstractModel):
         snapshots = []
         for account_id in kpis.index:
             res = result_rows[account_id]
-            health = num(res["health_score"])
-            before = previous.get(account_id)
-            trend = None
-            if health is not None and before is not None:
-                delta = health - before
-                trend = (
-                    "up"
-                    if delta >= TREND_STEP
-                    else "down"
-                    if delta <= -TREND_STEP
-                    else "flat"
-                )
+            trend = health_trend(
+                num(res["health_score"]), num(previous.get(account_id))
+            )
             scores = [num(res[f]) for f in SCORE_FIELDS]
             rows.append(
                 SQL(

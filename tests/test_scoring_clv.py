@@ -18,8 +18,10 @@ from kam_scoring import (
     classify,
     clv,
     config_problems,
+    discounted_yearly_amounts,
     fit_bgnbd,
     fit_gamma_gamma,
+    monthly_discount_factors,
     predict_clv,
 )
 
@@ -178,6 +180,39 @@ def test_predict_clv_on_cdnow_in_days(cdnow):
     assert (out["clv_value"] <= total + 1e-9).all()
     assert np.allclose(out["projected_margin_y1"], out["projected_revenue_y1"] * 0.25)
     assert np.allclose(out["expected_revenue_12m"], out["projected_revenue_y1"])
+
+
+def test_monthly_discount_factors():
+    factors = monthly_discount_factors(10.0, 24)
+    assert len(factors) == 24
+    assert factors[0] == pytest.approx(1.1 ** (-1 / 12))
+    # twelve months discount as much as one year at the annual rate
+    assert factors[11] == pytest.approx(1 / 1.1)
+    assert factors[23] == pytest.approx(1 / 1.1**2)
+    assert (monthly_discount_factors(0.0, 5) == 1.0).all()
+    assert len(monthly_discount_factors(10.0, 0)) == 0
+
+
+def test_discounted_yearly_amounts_spread_each_year_over_its_months():
+    # year 1 is worth its mean monthly factor, not its end's 1 / 1.1
+    year_1 = sum(1.1 ** (-m / 12) for m in range(1, 13)) / 12
+    assert year_1 == pytest.approx(0.95004, abs=1e-5)
+    assert discounted_yearly_amounts([1200.0], 10.0) == pytest.approx(1200 * year_1)
+    # year 2 is year 1 discounted once more by a whole year
+    assert discounted_yearly_amounts([0.0, 1200.0], 10.0) == pytest.approx(
+        1200 * year_1 / 1.1
+    )
+    assert discounted_yearly_amounts([100.0, 200.0, 300.0], 0.0) == 600.0
+    assert discounted_yearly_amounts([], 10.0) == 0.0
+
+
+def test_lifetime_value_and_yearly_discounting_agree():
+    """One convention: constant monthly purchases give the same value both ways."""
+    months = 36
+    monthly = np.full(months, 100.0)
+    by_month = float(monthly @ monthly_discount_factors(8.0, months))
+    by_year = discounted_yearly_amounts(monthly.reshape(3, 12).sum(axis=1), 8.0)
+    assert by_year == pytest.approx(by_month)
 
 
 def test_clv_scorer_reports_its_fits(cdnow):

@@ -458,6 +458,32 @@ def monthly_rate(annual_rate_pct: float) -> float:
     return (1.0 + float(annual_rate_pct) / 100.0) ** (1.0 / 12.0) - 1.0
 
 
+def monthly_discount_factors(annual_rate_pct: float, months: int) -> np.ndarray:
+    """Discount factor of each of the next ``months`` months, the first is 1.
+
+    The package's one convention: an amount of month ``m`` is worth
+    ``(1 + monthly_rate(annual_rate_pct)) ** -m`` today, so that twelve
+    months discount exactly as much as one year at the annual rate.
+    """
+    return (1.0 + monthly_rate(annual_rate_pct)) ** -np.arange(1, int(months) + 1)
+
+
+def discounted_yearly_amounts(amounts, annual_rate_pct: float) -> float:
+    """Value today of amounts per year (year 1 first), discounted monthly.
+
+    Each year's amount is spread evenly over its twelve months and each month
+    is discounted by :func:`monthly_discount_factors`, as the lifetime value
+    of :func:`predict_clv` is: a year's amount is worth its mean monthly
+    factor (0.950 for year 1 at 10% a year, where the year's end would be
+    1 / 1.1 = 0.909).
+    """
+    amounts = np.asarray(amounts, dtype=float).ravel()
+    if not len(amounts):
+        return 0.0
+    factors = monthly_discount_factors(annual_rate_pct, 12 * len(amounts))
+    return float(amounts @ factors.reshape(len(amounts), 12).mean(axis=1))
+
+
 def _compressed_call(function, x, t_x, T):
     """``function`` computed once per distinct (x, t_x, T), spread back."""
     unique, inverse = np.unique(
@@ -560,7 +586,7 @@ def predict_clv(
     cumulative = cumulative_purchases(bg, steps, x, t_x, T)
     value = gamma_gamma_expected_value(gg, x, zbar)
     per_month = np.diff(cumulative[: horizon + 1], axis=0)
-    discount = (1.0 + monthly_rate(annual_discount_pct)) ** -np.arange(1, horizon + 1)
+    discount = monthly_discount_factors(annual_discount_pct, horizon)
     yearly = cumulative[[12, 24, 36]]
     per_year = np.diff(cumulative[[0, 12, 24, 36]], axis=0)
     columns = {

@@ -9,6 +9,7 @@ gross margin.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..kam_scoring import discounted_yearly_amounts
 from .kam_format import format_number
 
 # Fields only a Key Account Director may change.
@@ -100,7 +101,9 @@ class KamAccount(models.Model):
         string="Discounted Gross Margin",
         compute="_compute_expected_return",
         store=True,
-        help="Projected gross margin of the investment's years, discounted at "
+        help="Projected gross margin of the investment's years, discounted "
+        "month by month as the lifetime value is: each year's margin spread "
+        "evenly over its 12 months, month m worth (1 + r) ^ (-m / 12) today, r "
         "the annual rate of the settings.",
     )
     expected_return_pct = fields.Float(
@@ -132,7 +135,6 @@ class KamAccount(models.Model):
     )
     def _compute_expected_return(self):
         for account in self:
-            rate = account.company_id.kam_clv_discount_rate / 100.0
             # Accounts created by the classification have no horizon yet: 3.
             years = min(account.investment_years or 3, 3)
             margins = (
@@ -140,9 +142,8 @@ class KamAccount(models.Model):
                 account.projected_margin_y2,
                 account.projected_margin_y3,
             )[:years]
-            discounted = sum(
-                margin / (1.0 + rate) ** (year + 1)
-                for year, margin in enumerate(margins)
+            discounted = discounted_yearly_amounts(
+                margins, account.company_id.kam_clv_discount_rate
             )
             account.expected_margin_return = discounted
             account.expected_return_pct = (

@@ -178,8 +178,12 @@ class TestClv(KamCommon):
         account.with_user(self.director).write(
             {"investment_amount": 1000.0, "investment_years": 2}
         )
+        # Discounted month by month, as the lifetime value: each year's margin
+        # spread over its 12 months, month m worth 1.1 ** (-m / 12) at 10%.
+        year_1 = sum(1.1 ** (-m / 12) for m in range(1, 13)) / 12
         discounted = (
-            account.projected_margin_y1 / 1.1 + account.projected_margin_y2 / 1.1**2
+            account.projected_margin_y1 * year_1
+            + account.projected_margin_y2 * year_1 / 1.1
         )
         self.assertAlmostEqual(account.expected_margin_return, discounted, delta=0.01)
         self.assertAlmostEqual(

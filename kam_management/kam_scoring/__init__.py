@@ -52,6 +52,7 @@ from .engine import (
     order_scorers,
 )
 from .matrix import QUADRANTS, quadrants
+from .objectives import expected_to_date, period_share_elapsed
 from .pareto import PARETO_COLUMNS, pareto_classes
 from .position import latest_assessments, position_scores
 from .potential import COMPONENT_COLUMNS, potential_components, potential_score
@@ -115,6 +116,7 @@ __all__ = [
     "classify",
     "config_problems",
     "discounted_yearly_amounts",
+    "expected_to_date",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "fit_matrix",
@@ -124,6 +126,7 @@ __all__ = [
     "monthly_rate",
     "order_scorers",
     "pareto_classes",
+    "period_share_elapsed",
     "position_scores",
     "potential_components",
     "potential_score",

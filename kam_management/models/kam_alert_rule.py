@@ -24,6 +24,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, create_unique_index, format_amount, format_date
 
+from ..kam_scoring.objectives import expected_to_date
 from .kam_format import format_number
 from .kam_guard import is_internal_user_of
 
@@ -438,12 +439,13 @@ class KamAlertRule(models.Model):
         result = []
         for objective in objectives:
             plan = objective.plan_id
-            if objective.kpi in LEVEL_KPIS:
-                expected = 100.0
-            else:
-                total = (plan.date_end - plan.date_start).days + 1
-                elapsed = (today - plan.date_start).days + 1
-                expected = elapsed / total * 100.0
+            expected = expected_to_date(
+                100.0,
+                plan.date_start,
+                plan.date_end,
+                today,
+                level=objective.kpi in LEVEL_KPIS,
+            )
             achieved = objective.achieved_pct
             if achieved < expected - self.tolerance_pct:
                 result.append(

@@ -17,6 +17,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..kam_scoring.objectives import expected_to_date
 from ..kam_scoring.scorecard import (
     ALERT_SEVERITY_POINTS,
     AREAS,
@@ -547,11 +548,11 @@ class KamScorecardEngine(models.AbstractModel):
         sums = defaultdict(lambda: [0.0, 0.0, 0.0])
         for objective in objectives:
             plan = objective.plan_id
-            length = max((plan.date_end - plan.date_start).days + 1, 1)
-            elapsed = min(max((today - plan.date_start).days + 1, 1), length)
             figures = sums[(plan.account_id.id, objective.kpi)]
             figures[0] += objective.actual
-            figures[1] += objective.target * elapsed / length
+            figures[1] += expected_to_date(
+                objective.target, plan.date_start, plan.date_end, today
+            )
             figures[2] += objective.target
         return sums
 

@@ -23,6 +23,7 @@ command with Odoo's own error line.
 """
 
 import argparse
+import collections
 import configparser
 import functools
 import glob
@@ -59,12 +60,27 @@ Install it the way Odoo documents it, then run this command again:
 # Odoo
 # --------------------------------------------------------------------------
 # Run in a child Python: where its ``odoo`` package is, and either Odoo's
-# series or the last line of the error that importing Odoo raised.
+# series or the last line of the error that importing Odoo raised. Exit 3: no
+# Odoo; 4: Odoo does not import; 5: an Odoo installed by ``pip install -e`` in
+# setuptools' default editable mode (an import hook, after the path), hidden
+# by the bare ``odoo/addons`` folder that OCA wheels leave in site-packages.
 _ODOO_PROBE = """\
-import importlib.util, os, sys, traceback
+import importlib.metadata, importlib.util, json, os, sys, traceback
 spec = importlib.util.find_spec("odoo")
-if spec is None or spec.origin is None:  # none, or a bare odoo/addons namespace
+if spec is None:
     sys.exit(3)
+if spec.origin is None:  # a namespace: only odoo/addons folders of OCA wheels
+    try:
+        dist = importlib.metadata.distribution("odoo")
+    except importlib.metadata.PackageNotFoundError:
+        sys.exit(3)
+    url = json.loads(dist.read_text("direct_url.json") or "{}").get("url", "")
+    if not url.startswith("file://"):
+        sys.exit(3)
+    print(os.path.join(url[len("file://"):], "odoo"))
+    print("the odoo/addons folder in " + ", ".join(spec.submodule_search_locations)
+          + " hides the odoo package that `pip install -e` installed")
+    sys.exit(5)
 print(os.path.dirname(os.path.abspath(spec.origin)))
 try:
     import odoo.release
@@ -73,6 +89,10 @@ except Exception as exc:
     sys.exit(4)
 print(odoo.release.serie)
 """
+
+OdooFound = collections.namedtuple(
+    "OdooFound", "folder serie error hidden", defaults=(None, None, None, False)
+)
 
 
 def odoo_env(env=None):
@@ -104,22 +124,25 @@ def _probe_odoo(python, src, pythonpath):
     )
     lines = proc.stdout.splitlines()
     if proc.returncode == 3 or not lines:
-        return None, None, None
+        return OdooFound()
+    if proc.returncode in (4, 5) and len(lines) > 1:
+        return OdooFound(lines[0], error=lines[-1], hidden=proc.returncode == 5)
     if proc.returncode:
-        if len(lines) > 1 and proc.returncode == 4:
-            return lines[0], None, lines[-1]
         stderr = proc.stderr.strip().splitlines()
-        return lines[0], None, stderr[-1] if stderr else f"exit {proc.returncode}"
-    return lines[0], lines[-1] if len(lines) > 1 else None, None
+        return OdooFound(
+            lines[0], error=stderr[-1] if stderr else f"exit {proc.returncode}"
+        )
+    return OdooFound(lines[0], lines[-1] if len(lines) > 1 else None)
 
 
 def probe_odoo():
-    """``(package folder, series, error)`` of the Odoo this Python imports.
+    """The Odoo this Python imports, as ``OdooFound(folder, serie, error, hidden)``.
 
-    ``(None, None, None)`` where there is no ``odoo`` package at all (a bare
+    All None where there is no ``odoo`` package at all (a bare
     ``odoo/addons`` namespace of OCA wheels does not count); ``error`` is the
     last line of what importing Odoo raised (one of its own requirements
-    missing, for instance), ``series`` is ``"18.0"`` when all is well.
+    missing, for instance), ``hidden`` says that OCA wheels' ``odoo/addons``
+    hides an editable install; ``serie`` is ``"18.0"`` when all is well.
     """
     return _probe_odoo(
         sys.executable, os.environ.get("ODOO_SRC"), os.environ.get("PYTHONPATH")
@@ -136,7 +159,7 @@ def odoo_command():
     if src:
         bin_ = Path(src) / "odoo-bin"
         return [sys.executable, str(bin_)] if bin_.is_file() else None
-    folder, serie, error = probe_odoo()
+    folder, serie, error, _hidden = probe_odoo()
     if folder and (error or serie == "18.0"):
         return [sys.executable, "-m", "odoo"]
     return None
@@ -158,11 +181,20 @@ def odoo_import_problem():
     Odoo's own error line when importing it fails, with the command that
     installs Odoo's requirements; or the series when it is not 18.0.
     """
-    folder, serie, error = probe_odoo()
+    folder, serie, error, hidden = probe_odoo()
     src = os.environ.get("ODOO_SRC")
     if folder is None:
         return f"ODOO_SRC={src} holds no odoo package" if src else odoo_missing_reason()
     root = Path(folder).parent
+    if hidden:
+        return (
+            f"Odoo cannot be imported: {error}.\n"
+            "setuptools' default editable mode finds Odoo after any folder "
+            "named odoo on the path; install Odoo again in compat mode, which "
+            "puts its source tree on the path:\n"
+            f"  {sys.executable} -m pip install -e {root} "
+            "--config-settings editable_mode=compat"
+        )
     if error:
         requirements = root / "requirements.txt"
         install = (

@@ -45,7 +45,7 @@ def test_odoo_found_by_odoo_src(tmp_path, no_odoo_variables, git_checkout):
     src = _odoo_tree(tmp_path / "odoo-src", git_checkout=git_checkout)
     no_odoo_variables.setenv("ODOO_SRC", str(src))
     assert kam_dev.odoo_command() == [sys.executable, str(src / "odoo-bin")]
-    assert kam_dev.probe_odoo() == (str(src / "odoo"), "18.0", None)
+    assert kam_dev.probe_odoo()[:3] == (str(src / "odoo"), "18.0", None)
     assert kam_dev.odoo_import_problem() is None
     # Odoo imports from the tree itself: ODOO_SRC goes first on PYTHONPATH.
     assert kam_dev.odoo_env()["PYTHONPATH"].split(os.pathsep)[0] == str(src)
@@ -60,7 +60,7 @@ def test_odoo_found_where_python_imports_it(tmp_path, no_odoo_variables, git_che
     src = _odoo_tree(tmp_path / "odoo-src", git_checkout=git_checkout)
     no_odoo_variables.setenv("PYTHONPATH", str(src))
     assert kam_dev.odoo_command() == [sys.executable, "-m", "odoo"]
-    assert kam_dev.probe_odoo() == (str(src / "odoo"), "18.0", None)
+    assert kam_dev.probe_odoo()[:3] == (str(src / "odoo"), "18.0", None)
     assert kam_dev.odoo_import_problem() is None
     expected = [str(ROOT), *([str(src / "addons")] if git_checkout else [])]
     assert kam_dev.addons_path().split(",") == expected
@@ -75,20 +75,54 @@ def test_other_odoo_series_is_named(tmp_path, no_odoo_variables):
     assert kam_dev.odoo_command() is None
 
 
-def test_bare_odoo_addons_namespace_is_no_odoo(tmp_path):
-    """OCA wheels (report_xlsx) leave ``site-packages/odoo/addons`` without
-    Odoo: that is Odoo missing, not an Odoo that fails to import. (The probe
-    runs without site-packages here, where this machine's Odoo may be.)"""
-    site = tmp_path / "site"
-    (site / "odoo" / "addons" / "report_xlsx").mkdir(parents=True)
-    proc = subprocess.run(
+def _probe_without_site_packages(path):
+    """The probe, with ``path`` and not site-packages (where this machine's
+    own Odoo may be)."""
+    return subprocess.run(
         [sys.executable, "-S", "-c", kam_dev._ODOO_PROBE],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(site)},
+        env={**os.environ, "PYTHONPATH": str(path)},
         check=False,
     )
+
+
+def test_bare_odoo_addons_namespace_is_no_odoo(tmp_path):
+    """OCA wheels (report_xlsx) leave ``site-packages/odoo/addons`` without
+    Odoo: that is Odoo missing, not an Odoo that fails to import."""
+    site = tmp_path / "site"
+    (site / "odoo" / "addons" / "report_xlsx").mkdir(parents=True)
+    proc = _probe_without_site_packages(site)
     assert (proc.returncode, proc.stdout) == (3, "")
+
+
+def test_editable_odoo_hidden_by_oca_wheels_is_named(tmp_path, monkeypatch):
+    """``pip install -e`` of Odoo in setuptools' default editable mode (an
+    import hook consulted after the path) beside an OCA wheel's
+    ``odoo/addons``: Python imports the bare namespace instead of Odoo. The
+    command says so, with the compat mode install that works."""
+    site = tmp_path / "site"
+    (site / "odoo" / "addons" / "report_xlsx").mkdir(parents=True)
+    dist = site / "odoo-18.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: odoo\nVersion: 18.0\n")
+    src = tmp_path / "odoo-src"
+    (dist / "direct_url.json").write_text(
+        f'{{"dir_info": {{"editable": true}}, "url": "file://{src}"}}'
+    )
+    proc = _probe_without_site_packages(site)
+    assert proc.returncode == 5, proc.stderr
+    folder, error = proc.stdout.splitlines()
+    assert folder == str(src / "odoo")
+    assert error.startswith(f"the odoo/addons folder in {site / 'odoo'} hides")
+
+    found = kam_dev.OdooFound(folder, error=error, hidden=True)
+    monkeypatch.setattr(kam_dev, "probe_odoo", lambda: found)
+    monkeypatch.delenv("ODOO_SRC", raising=False)
+    assert kam_dev.odoo_command() == [sys.executable, "-m", "odoo"]
+    problem = kam_dev.odoo_import_problem()
+    assert problem.startswith("Odoo cannot be imported: the odoo/addons folder")
+    assert f"pip install -e {src} --config-settings editable_mode=compat" in problem
 
 
 def _kam_dev(*args, **env):

@@ -140,9 +140,9 @@ def test_installed_wheel_imports_scoring_from_the_addon(wheel_file, tmp_path):
     -e``), which a bare ``odoo/addons`` folder first on the path must not
     hide, or a pip-installed Odoo.
     """
-    odoo_folder, serie, error = kam_dev.probe_odoo()
-    if odoo_folder is None or serie != "18.0":
-        pytest.skip(error or "Odoo 18.0 is not importable here")
+    odoo = kam_dev.probe_odoo()
+    if odoo.folder is None or odoo.serie != "18.0":
+        pytest.skip(odoo.error or "Odoo 18.0 is not importable here")
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -172,7 +172,7 @@ def test_installed_wheel_imports_scoring_from_the_addon(wheel_file, tmp_path):
         cwd=tmp_path,
         env={
             **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(target), str(Path(odoo_folder).parent)]),
+            "PYTHONPATH": os.pathsep.join([str(target), str(Path(odoo.folder).parent)]),
         },
         check=False,
     )

@@ -1,14 +1,19 @@
+import random
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
+from .kam_account_plan import _is_director
 from .kam_classification_engine import WRITTEN_FIELDS
 from .kam_format import format_number
 from .kam_guard import is_internal_user_of
 from .res_company import WEIGHT_FIELDS
+from .survey_survey import KAM_SURVEY_TYPE
 
 PARETO_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 QUADRANTS = [
@@ -50,6 +55,92 @@ DIRECTOR_FIELDS = frozenset(
         "company_id",
     }
 )
+
+
+# ---- Buying centre coverage ----
+# Stored coverage fields, all computed by ``_compute_coverage``.
+COVERAGE_FIELDS = (
+    "coverage_no_decision_maker",
+    "coverage_no_dm_relationship",
+    "coverage_single_threaded",
+    "coverage_stale_count",
+    "coverage_gap_count",
+)
+# From this strength on, a relationship with a decision maker counts.
+STRONG_RELATIONSHIP = 3
+
+
+# ---- Satisfaction survey ----
+SATISFACTION_SURVEY = "kam_management.survey_kam_satisfaction"
+
+
+# ---- Demo data: lifetime value ----
+# Demo: small customers with a few years of invoices, some of them lost.
+DEMO_KINDS = ("Ferretería", "Suministros", "Talleres", "Distribuciones", "Almacenes")
+DEMO_CITIES = ("Burgos", "Cáceres", "Lugo", "Teruel", "Soria", "Jaén")
+
+
+# ---- Demo data: the KAMs' time ----
+# (days ago, hour, duration in hours, KAM activity) of each demo meeting.
+DEMO_MEETINGS = [
+    (3, 9, 2.0, "relationships"),
+    (8, 10, 1.5, "negotiation"),
+    (10, 15, 1.0, "team"),
+    (15, 9, 3.0, "selling"),
+    (22, 11, 2.0, "problems"),
+    (30, 16, 1.0, "reporting"),
+    (41, 9, 4.0, "training"),
+]
+# Days over which the demo's done activities are spread, a week ago and before
+# (within the time-allocation report's default three months).
+DEMO_ACTIVITY_DAYS = 70
+# (activity type xml id, how many done) per KAM, on their key accounts.
+DEMO_ACTIVITIES = [
+    ("mail.mail_activity_data_call", 8),
+    ("mail.mail_activity_data_todo", 10),
+    ("mail.mail_activity_data_upload_document", 3),
+    ("sale.mail_act_sale_upsell", 4),
+]
+
+
+# ---- Matrix dashboard ----
+# The filters the dashboard understands.
+DASHBOARD_FILTERS = ("company_id", "kam_user_id", "tier")
+# How many accounts the "lowest health" list shows.
+LOWEST_HEALTH_LIMIT = 5
+# Quadrants in the matrix's reading order, and the ABC classes.
+QUADRANT_ORDER = ("invest", "selective", "maintain", "milk")
+CLASS_ORDER = ("a", "b", "c")
+POINT_FIELDS = (
+    "partner_id",
+    "kam_user_id",
+    "tier",
+    "pareto_class",
+    "quadrant",
+    "quadrant_locked",
+    "potential_score",
+    "position_score",
+    "revenue",
+    "health_score",
+    "health_light",
+)
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+# ---- Relationship map ----
+# Client action drawing the map (static/src/relationship_map).
+MAP_ACTION_TAG = "kam_relationship_map"
+
+
+def _role_node_id(role_id):
+    return f"role-{role_id}"
+
+
+def _user_node_id(user_id):
+    return f"user-{user_id}"
 
 
 class KamAccount(models.Model):
@@ -702,8 +793,16 @@ class KamAccount(models.Model):
         """The KAM of these accounts changed: what followed the former KAM
         moves in the same transaction.
 
+        The open alerts and their activities follow the account to its new
+        KAM at once, before the former KAM's access is revoked.
+
         :param former_kams: ``{account id: former KAM (possibly empty)}``
         """
+        # sudo: the owner of an alert is the application's; the caller
+        # changed the KAM, which decides it.
+        self.env["kam.alert"].sudo().search(
+            [("account_id", "in", self.ids), ("state", "=", "open")]
+        )._kam_follow_kam()
         by_user = defaultdict(lambda: self.browse())
         for account in self:
             former = former_kams.get(account.id)
@@ -916,3 +1015,1227 @@ class KamAccount(models.Model):
             ]
         action["context"] = {"create": False}
         return action
+
+    # ---- Alerts ----
+    # The alerts of a key account, and how old the inputs of its position are.
+
+    alert_ids = fields.One2many("kam.alert", "account_id", string="Alerts")
+    open_alert_ids = fields.One2many(
+        "kam.alert",
+        "account_id",
+        string="Alerts to Act on",
+        domain=[("state", "=", "open")],
+    )
+    open_alert_count = fields.Integer(
+        string="Open Alerts", compute="_compute_open_alert_count"
+    )
+    position_inputs_date = fields.Date(
+        string="Position Assessed on",
+        compute="_compute_position_inputs_age",
+        help="Date of the oldest of the latest assessments of each criterion: "
+        "the supplier position is no fresher than this.",
+    )
+    position_inputs_age_months = fields.Integer(
+        string="Position Inputs Age (months)",
+        compute="_compute_position_inputs_age",
+        help="How old the inputs of the supplier position are, in months.",
+    )
+    position_inputs_stale = fields.Boolean(
+        string="Stale Position",
+        compute="_compute_position_inputs_age",
+        help="The latest assessment of at least one criterion is older than the "
+        "months of the stale assessment alert rule.",
+    )
+
+    def _compute_open_alert_count(self):
+        counts = self.env["kam.alert"]._kam_open_counts(self)
+        for account in self:
+            account.open_alert_count = sum(counts.get(account.id, {}).values())
+
+    @api.depends("assessment_ids.date", "assessment_ids.criterion_id")
+    def _compute_position_inputs_age(self):
+        groups = self.env["kam.position.assessment"]._read_group(
+            [("account_id", "in", self._origin.ids)],
+            ["account_id", "criterion_id"],
+            ["date:max"],
+        )
+        oldest = {}
+        for account, _criterion, last in groups:
+            oldest[account.id] = min(last, oldest.get(account.id, last))
+        months = self.env["kam.position.assessment"]._kam_stale_months(self.company_id)
+        today = fields.Date.context_today(self)
+        for account in self:
+            date = oldest.get(account._origin.id)
+            account.position_inputs_date = date
+            if not date:
+                account.position_inputs_age_months = 0
+                account.position_inputs_stale = False
+                continue
+            age = relativedelta(today, date)
+            account.position_inputs_age_months = age.years * 12 + age.months
+            limit = today - relativedelta(months=months[account.company_id])
+            account.position_inputs_stale = date < limit
+
+    def action_check_alerts(self):
+        """Evaluate the alert rules for these accounts now."""
+        self.check_access("read")
+        new = self.env["kam.alert"]._kam_evaluate(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if not new else "warning",
+                "message": self.env._(
+                    "Alerts checked: %(count)s new alert(s).", count=len(new)
+                ),
+                # The form shows the new count and alerts.
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_view_alerts(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "kam_management.action_kam_alert"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1, "create": False}
+        return action
+
+    # ---- Buying centre coverage ----
+    # The buying centre of a key account and the gaps in our coverage of it.
+
+    buying_role_ids = fields.One2many(
+        "kam.buying.role", "account_id", string="Buying Centre"
+    )
+    buying_role_count = fields.Integer(
+        string="Buying Centre Contacts", compute="_compute_buying_role_count"
+    )
+    coverage_no_decision_maker = fields.Boolean(
+        string="No Decision Maker",
+        compute="_compute_coverage",
+        store=True,
+        help="Nobody in the buying centre has the decision maker role.",
+    )
+    coverage_no_dm_relationship = fields.Boolean(
+        string="No Decision Maker Relationship",
+        compute="_compute_coverage",
+        store=True,
+        help="No decision maker with a relationship of strength 3 or more.",
+    )
+    coverage_single_threaded = fields.Boolean(
+        string="Single-Threaded",
+        compute="_compute_coverage",
+        store=True,
+        help="Fewer than two contacts in the buying centre: the relationship "
+        "hangs on one thread.",
+    )
+    coverage_stale_count = fields.Integer(
+        string="Stale Key Contacts",
+        compute="_compute_coverage",
+        store=True,
+        help="Decision makers, influencers and people of high influence without "
+        "any interaction within the stale contact delay of the settings. "
+        "Recomputed every day and when the buying centre changes.",
+    )
+    coverage_gap_count = fields.Integer(
+        string="Coverage Gaps",
+        compute="_compute_coverage",
+        store=True,
+        help="Number of coverage warnings of this key account.",
+    )
+    coverage_warning = fields.Text(compute="_compute_coverage_warning")
+
+    def _kam_get_system_fields(self):
+        # Computed from the buying centre: nobody hides a coverage warning.
+        return super()._kam_get_system_fields() | set(COVERAGE_FIELDS)
+
+    def _compute_buying_role_count(self):
+        groups = self.env["kam.buying.role"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.buying_role_count = counts.get(account.id, 0)
+
+    @api.depends(
+        "is_key_account",
+        "company_id.kam_stale_contact_days",
+        "buying_role_ids.partner_id",
+        "buying_role_ids.is_decision_maker",
+        "buying_role_ids.is_key_contact",
+        "buying_role_ids.relationship_strength",
+    )
+    def _compute_coverage(self):
+        roles = self.buying_role_ids.filtered("is_key_contact")
+        last_dates = roles._last_interaction_dates()
+        now = fields.Datetime.now()
+        for account in self:
+            if not account.is_key_account:
+                account.coverage_no_decision_maker = False
+                account.coverage_no_dm_relationship = False
+                account.coverage_single_threaded = False
+                account.coverage_stale_count = 0
+                account.coverage_gap_count = 0
+                continue
+            account_roles = account.buying_role_ids
+            decision_makers = account_roles.filtered("is_decision_maker")
+            limit = now - timedelta(days=account.company_id.kam_stale_contact_days)
+            stale = account_roles.filtered(
+                lambda r, limit=limit: (
+                    r.is_key_contact and (r not in last_dates or last_dates[r] < limit)
+                )
+            )
+            account.coverage_no_decision_maker = not decision_makers
+            account.coverage_no_dm_relationship = not any(
+                r.relationship_strength >= STRONG_RELATIONSHIP for r in decision_makers
+            )
+            account.coverage_single_threaded = len(account_roles) < 2
+            account.coverage_stale_count = len(stale)
+            account.coverage_gap_count = sum(
+                (
+                    account.coverage_no_decision_maker,
+                    account.coverage_no_dm_relationship,
+                    account.coverage_single_threaded,
+                    bool(stale),
+                )
+            )
+
+    @api.depends(*COVERAGE_FIELDS, "company_id.kam_stale_contact_days")
+    def _compute_coverage_warning(self):
+        for account in self:
+            lines = []
+            if account.coverage_no_decision_maker:
+                lines.append(
+                    self.env._("No decision maker identified in the buying centre.")
+                )
+            if account.coverage_no_dm_relationship:
+                lines.append(
+                    self.env._(
+                        "No relationship of strength %(strength)s or more with a "
+                        "decision maker.",
+                        strength=STRONG_RELATIONSHIP,
+                    )
+                )
+            if account.coverage_single_threaded:
+                lines.append(
+                    self.env._(
+                        "Single-threaded: fewer than two contacts in the buying centre."
+                    )
+                )
+            if account.coverage_stale_count:
+                lines.append(
+                    self.env._(
+                        "%(count)s key contact(s) without any interaction in the "
+                        "last %(days)s days.",
+                        count=account.coverage_stale_count,
+                        days=account.company_id.kam_stale_contact_days,
+                    )
+                )
+            account.coverage_warning = "\n".join(lines) or False
+
+    # ------------------------------------------------------------------
+    # Recompute of the time-dependent warnings
+    # ------------------------------------------------------------------
+    def _kam_refresh_coverage(self):
+        """Queue the recompute of the coverage warnings of ``self``."""
+        accounts = self.filtered("id")
+        for fname in COVERAGE_FIELDS:
+            self.env.add_to_compute(self._fields[fname], accounts)
+        return accounts
+
+    @api.model
+    def _cron_update_coverage(self):
+        """Daily: contacts go stale with time, so recompute the warnings."""
+        accounts = self.search([("is_key_account", "=", True)])
+        accounts._kam_refresh_coverage()
+        accounts.flush_recordset(list(COVERAGE_FIELDS))
+        return True
+
+    def action_view_buying_centre(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "kam_management.action_kam_buying_role_map"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        action["display_name"] = self.env._(
+            "Buying Centre of %(account)s", account=self.display_name
+        )
+        return action
+
+    # ---- Account plans and agreements ----
+
+    plan_ids = fields.One2many("kam.account.plan", "account_id", string="Account Plans")
+    plan_count = fields.Integer(string="Plans", compute="_compute_plan_count")
+    agreement_ids = fields.One2many("kam.agreement", "account_id", string="Agreements")
+    can_plan = fields.Boolean(compute="_compute_can_plan")
+
+    def _compute_plan_count(self):
+        counts = dict(
+            self.env["kam.account.plan"]._read_group(
+                [("account_id", "in", self._origin.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.plan_count = counts.get(account._origin, 0)
+
+    @api.depends("kam_user_id", "is_key_account")
+    @api.depends_context("uid")
+    def _compute_can_plan(self):
+        is_director = _is_director(self.env)
+        for account in self:
+            account.can_plan = account.is_key_account and (
+                is_director or account.kam_user_id == self.env.user
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_plans_or_agreements(self):
+        # sudo: a plan or agreement the user cannot see still blocks the deletion.
+        plans = (
+            self.env["kam.account.plan"]
+            .sudo()
+            ._read_group([("account_id", "in", self.ids)], ["account_id"])
+        )
+        if plans:
+            raise UserError(
+                self.env._(
+                    "%(accounts)s cannot be deleted: they have account plans. "
+                    "Remove the key-account flag instead.",
+                    accounts=", ".join(a.sudo().display_name for (a,) in plans),
+                )
+            )
+        agreements = (
+            self.env["kam.agreement"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group([("account_id", "in", self.ids)], ["account_id"])
+        )
+        if agreements:
+            raise UserError(
+                self.env._(
+                    "%(accounts)s cannot be deleted: they have agreements.",
+                    accounts=", ".join(a.sudo().display_name for (a,) in agreements),
+                )
+            )
+
+    def action_view_plans(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "kam_management.action_kam_account_plan"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_new_plan(self):
+        self.ensure_one()
+        if not self.can_plan:
+            raise UserError(
+                self.env._(
+                    "Only a Key Account Director or the KAM of %(customer)s can "
+                    "start an account plan for it.",
+                    customer=self.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Account Plan"),
+            "res_model": "kam.account.plan",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_account_id": self.id},
+        }
+
+    # ---- Satisfaction survey ----
+    # The satisfaction survey of a key account: sent from it, answers on it.
+
+    survey_answer_count = fields.Integer(
+        string="Survey Answers", compute="_compute_survey_answer_count"
+    )
+
+    @api.depends_context("uid")
+    def _compute_survey_answer_count(self):
+        # In the user's rights: the answers they may read.
+        groups = self.env["survey.user_input"]._read_group(
+            [
+                ("kam_account_id", "in", self.ids),
+                ("state", "=", "done"),
+                ("test_entry", "=", False),
+            ],
+            ["kam_account_id"],
+            ["__count"],
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.survey_answer_count = counts.get(account.id, 0)
+
+    def _kam_is_contact(self, partner):
+        """Whether ``partner`` is the customer or one of its contacts."""
+        self.ensure_one()
+        return bool(partner) and partner.commercial_partner_id == self.partner_id
+
+    def _kam_survey_recipients(self):
+        """Who the satisfaction survey goes to by default: the buying
+        centre's contacts with an email, else the customer's contacts with
+        an email, else the customer itself."""
+        self.ensure_one()
+        roles = self.env["kam.buying.role"].search(
+            [("account_id", "=", self.id), ("active", "=", True)]
+        )
+        partners = roles.partner_id.filtered("email")
+        if not partners:
+            partners = self.env["res.partner"].search(
+                [
+                    ("commercial_partner_id", "=", self.partner_id.id),
+                    ("id", "!=", self.partner_id.id),
+                    ("email", "!=", False),
+                ]
+            )
+        if not partners and self.partner_id.email:
+            partners = self.partner_id
+        return partners
+
+    @api.model
+    def _kam_satisfaction_survey(self):
+        """The survey sent from the accounts: the one shipped, or another
+        active key account survey if it was archived."""
+        survey = self.env.ref(SATISFACTION_SURVEY, raise_if_not_found=False)
+        if survey and survey.active and survey.survey_type == KAM_SURVEY_TYPE:
+            return survey
+        return self.env["survey.survey"].search(
+            [("survey_type", "=", KAM_SURVEY_TYPE), ("active", "=", True)],
+            order="id",
+            limit=1,
+        )
+
+    def action_send_satisfaction_survey(self):
+        """Odoo's survey invitation, for this account's contacts only."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.is_key_account:
+            raise UserError(
+                self.env._(
+                    "%(account)s is not a key account: satisfaction surveys are "
+                    "sent to key accounts.",
+                    account=self.display_name,
+                )
+            )
+        survey = self._kam_satisfaction_survey()
+        if not survey:
+            raise UserError(
+                self.env._(
+                    "There is no active key account satisfaction survey: ask a "
+                    "survey administrator to publish one."
+                )
+            )
+        action = survey.action_send_survey()
+        action["name"] = self.env._(
+            "Send Satisfaction Survey to %(account)s", account=self.display_name
+        )
+        action["context"] = dict(
+            action.get("context") or {},
+            default_kam_account_id=self.id,
+            default_partner_ids=self._kam_survey_recipients().ids,
+            # Every sending is a new survey of the period, never a resend of
+            # an older answer.
+            default_existing_mode="new",
+        )
+        template = self.env.ref(
+            "kam_management.mail_template_kam_survey_invite", raise_if_not_found=False
+        )
+        if template:
+            # The supplier's own invitation, translated, instead of Odoo's
+            # generic survey (or certification) text.
+            action["context"]["default_template_id"] = template.id
+        return action
+
+    def action_view_survey_answers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Survey Answers of %(account)s", account=self.display_name
+            ),
+            "res_model": "survey.user_input",
+            "view_mode": "list,form",
+            "views": [
+                (
+                    self.env.ref("kam_management.view_survey_user_input_kam_list").id,
+                    "list",
+                ),
+                (False, "form"),
+            ],
+            "search_view_id": self.env.ref("survey.survey_user_input_view_search").id,
+            "domain": [("kam_account_id", "=", self.id)],
+            "context": {"create": False, "search_default_completed": 1},
+        }
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_survey_answers(self, plan):
+        """Demo data: satisfaction surveys answered over several months.
+
+        ``plan`` maps a contact's xml id to a list of ``(days_ago, nps,
+        ratings, comment)``: a completed answer (``nps`` on 0-10, the three
+        1-5 ratings) or, with ``nps`` None, an invitation not answered yet.
+        Answers go through the survey's own methods.
+        """
+        survey = self.env.ref(SATISFACTION_SURVEY)
+        questions = survey.question_ids.sorted("sequence")
+        nps_question = questions.filtered("is_kam_nps")
+        ratings_questions = questions.filtered(
+            lambda q: q.question_type == "scale" and not q.is_kam_nps
+        )
+        comment_question = questions.filtered(lambda q: q.question_type == "text_box")
+        now = fields.Datetime.now()
+        dates = {}
+        for xmlid, answers in plan.items():
+            partner = self.env.ref(xmlid)
+            account = self.search(
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+            for days_ago, nps, ratings, comment in answers:
+                answer = survey._create_answer(
+                    partner=partner, check_attempts=False, kam_account_id=account.id
+                )
+                sent = now - timedelta(days=days_ago + 2)
+                dates[answer.id] = sent
+                if nps is None:
+                    continue
+                answer._save_lines(nps_question, str(nps))
+                for question, rating in zip(ratings_questions, ratings, strict=True):
+                    answer._save_lines(question, str(rating))
+                if comment:
+                    answer._save_lines(comment_question, comment)
+                answer._mark_done()
+                answer.write(
+                    {
+                        "start_datetime": now - timedelta(days=days_ago),
+                        "end_datetime": now - timedelta(days=days_ago),
+                    }
+                )
+        # Sent before they were answered (create_date is not writable).
+        answers = self.env["survey.user_input"].browse(list(dates))
+        answers.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE survey_user_input ui SET create_date = v.sent::timestamp
+                  FROM (VALUES %s) AS v(id, sent)
+                 WHERE ui.id = v.id
+                """,
+                SQL(", ").join(SQL("(%s, %s)", i, sent) for i, sent in dates.items()),
+            )
+        )
+        answers.invalidate_recordset(["create_date"])
+        return True
+
+    # ---- Competencies needed ----
+
+    competency_need_ids = fields.One2many(
+        "kam.account.competency",
+        "account_id",
+        string="Competencies Needed",
+        help="Leave empty to use the competencies of the account's quadrant "
+        "(Configuration → Competencies by Quadrant).",
+    )
+
+    # ---- Demo data ----
+
+    @api.model
+    def _demo_invoice_customers(self, plan):
+        """Demo data: post invoices so that every class and quadrant shows up.
+
+        ``plan`` maps a partner xml id to ``(amount, invoices, days_ago,
+        previous_amount, product_xmlid)``: the yearly amount spread over
+        ``invoices`` posted invoices, the last one ``days_ago`` days ago, the
+        amount invoiced in the previous year (for growth) and the product sold
+        (its cost gives the margin).
+        """
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for xmlid, (amount, count, days_ago, previous, product_xmlid) in plan.items():
+            partner = self.env.ref(xmlid)
+            product = self.env.ref(product_xmlid)
+            for index in range(count):
+                vals_list.append(
+                    self._demo_invoice_vals(
+                        partner,
+                        product,
+                        today - timedelta(days=days_ago + index * 25),
+                        amount / count,
+                    )
+                )
+            if previous:
+                vals_list.append(
+                    self._demo_invoice_vals(
+                        partner, product, today - timedelta(days=400), previous
+                    )
+                )
+        moves = self.env["account.move"].create(vals_list)
+        moves.action_post()
+        return True
+
+    @api.model
+    def _demo_invoice_vals(self, partner, product, date, amount):
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": date,
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": round(amount / product.lst_price, 2),
+                        "price_unit": product.lst_price,
+                        "tax_ids": [],
+                    }
+                )
+            ],
+        }
+
+    @api.model
+    def _demo_overdue_invoices(self, overdue):
+        """Demo data: post invoices past their due date.
+
+        ``overdue`` maps a partner xml id to ``(amount, days_overdue,
+        product_xmlid)``: an invoice dated 30 days before its due date.
+        """
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for xmlid, (amount, days, product_xmlid) in overdue.items():
+            due = today - timedelta(days=days)
+            vals = self._demo_invoice_vals(
+                self.env.ref(xmlid),
+                self.env.ref(product_xmlid),
+                due - timedelta(days=30),
+                amount,
+            )
+            vals["invoice_date_due"] = due
+            vals_list.append(vals)
+        self.env["account.move"].create(vals_list).action_post()
+        return True
+
+    @api.model
+    def _demo_classify(self):
+        self.env["kam.classification.run"]._classify_company(
+            self.env.company, trigger="manual"
+        )
+        return True
+
+    @api.model
+    def _demo_scorecards(self):
+        """Demo data: scorecards now, and five months of history before.
+
+        The history drifts so that some accounts improve and others worsen:
+        the graph and the trend arrows have something to show.
+        """
+        accounts = self.search(
+            [("is_key_account", "=", True), ("company_id", "=", self.env.company.id)]
+        )
+        engine = self.env["kam.scorecard.engine"]
+        engine._compute_scorecards(accounts)
+        this_month = fields.Date.context_today(self).replace(day=1)
+        areas = (
+            "sales_score",
+            "opportunities_score",
+            "relationships_score",
+            "satisfaction_score",
+            "alerts_score",
+            "health_score",
+        )
+        # NULL (not enough data) stays NULL in the history too.
+        stored = accounts._kam_read_nullable(list(areas))
+        vals_list = []
+        for index, account in enumerate(accounts.sorted("id")):
+            drift = (index % 3 - 1) * 6.0  # worsening, stable, improving
+            for months_ago in range(1, 6):
+                month = this_month - relativedelta(months=months_ago)
+                values = {
+                    "account_id": account.id,
+                    "month": month,
+                }
+                for fname in areas:
+                    base = stored[account.id][fname] or 0.0
+                    values[fname] = max(0.0, min(100.0, base - drift * months_ago))
+                vals_list.append(values)
+        snapshots = self.env["kam.scorecard.snapshot"].create(vals_list)
+        snapshots.flush_recordset()
+        for fname in areas:
+            # The ORM writes a missing float as 0.0: set NULL in SQL.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE kam_scorecard_snapshot SET %s = NULL WHERE id = ANY(%s)",
+                    SQL.identifier(fname),
+                    [
+                        snapshot.id
+                        for snapshot in snapshots
+                        if stored[snapshot.account_id.id][fname] is None
+                    ],
+                )
+            )
+        snapshots.invalidate_recordset()
+        engine._compute_scorecards(accounts)
+        return True
+
+    # ---- Demo data: lifetime value ----
+
+    @api.model
+    def _demo_clv_customers(self, product_xmlid):
+        """Demo data: 30 former customers with their purchase history.
+
+        The churn and lifetime value models need repeat buyers to learn
+        from. These bought for a while and stopped more than a year ago (some
+        long ago), outside the classification window: the classes and
+        quadrants of the demo's key accounts stay as they are. Deterministic
+        (fixed seed).
+        """
+        rng = random.Random(2026)
+        today = fields.Date.context_today(self)
+        product = self.env.ref(product_xmlid)
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"{kind} {city}", "is_company": True}
+                for kind in DEMO_KINDS
+                for city in DEMO_CITIES
+            ]
+        )
+        vals_list = []
+        for index, partner in enumerate(partners):
+            gap = rng.choice((20, 30, 45, 60, 90))
+            count = rng.randint(2, 5) if index % 3 == 0 else rng.randint(4, 10)
+            silence = 380 + rng.randint(0, 100 if index % 3 else 500)
+            # Irregular intervals (exponential, mean ``gap``), counted back
+            # from the last purchase.
+            days = [silence]
+            for _number in range(count - 1):
+                days.append(days[-1] + 1 + int(rng.expovariate(1.0 / gap)))
+            amount = rng.choice((800, 1500, 2500, 4000))
+            for days_ago in days:
+                vals_list.append(
+                    self._demo_invoice_vals(
+                        partner,
+                        product,
+                        today - timedelta(days=days_ago),
+                        amount * rng.uniform(0.5, 1.5),
+                    )
+                )
+        moves = self.env["account.move"].create(vals_list)
+        moves.action_post()
+        return True
+
+    @api.model
+    def _demo_plan_investment(self, plan):
+        """Demo data: a director's planned investment ``{account xmlid:
+        (amount, years)}``."""
+        for xmlid, (amount, years) in plan.items():
+            self.env.ref(xmlid).write(
+                {"investment_amount": amount, "investment_years": years}
+            )
+        return True
+
+    # ---- Demo data: the KAMs' time ----
+
+    @api.model
+    def _demo_time_allocation(self, user_xmlids):
+        """Demo data: meetings and done activities of the demo KAMs.
+
+        Each KAM attends the meetings of :data:`DEMO_MEETINGS` (the second
+        KAM only every other one) and marks done the activities of
+        :data:`DEMO_ACTIVITIES` on their key accounts, so that the
+        time-allocation report has figures to compare with the reference.
+        """
+        today = fields.Date.context_today(self)
+        events = []
+        users = [self.env.ref(xmlid) for xmlid in user_xmlids]
+        for index, user in enumerate(users):
+            for number, (days, hour, hours, category) in enumerate(DEMO_MEETINGS):
+                if index and number % 2:
+                    continue
+                start = datetime.combine(today - timedelta(days=days), time(hour))
+                events.append(
+                    {
+                        "name": dict(
+                            self.env["calendar.event"]
+                            ._fields["kam_time_category"]
+                            ._description_selection(self.env)
+                        )[category],
+                        "start": start,
+                        "stop": start + timedelta(hours=hours),
+                        "duration": hours,
+                        "user_id": user.id,
+                        "partner_ids": [fields.Command.set(user.partner_id.ids)],
+                        "kam_time_category": category,
+                    }
+                )
+        self.env["calendar.event"].with_context(
+            no_mail_to_attendees=True, mail_create_nolog=True
+        ).create(events)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for user in users:
+            accounts = self.search([("kam_user_id", "=", user.id)], limit=1)
+            account = accounts or self.search([("is_key_account", "=", True)], limit=1)
+            # Following first: activities created in a batch on one record
+            # would each subscribe their user.
+            account.message_subscribe(partner_ids=user.partner_id.ids)
+            activities = self.env["mail.activity"].create(
+                [
+                    {
+                        "activity_type_id": self.env.ref(xmlid).id,
+                        "res_model_id": model_id,
+                        "res_id": account.id,
+                        "user_id": user.id,
+                        "summary": self.env.ref(xmlid).name,
+                        "date_deadline": today,
+                    }
+                    for xmlid, count in DEMO_ACTIVITIES
+                    for _index in range(count)
+                ]
+            )
+            activities.with_user(user).action_feedback(feedback="Done (demo).")
+            self._demo_spread_done_messages(account, user)
+        return True
+
+    @api.model
+    def _demo_spread_done_messages(self, account, user):
+        """Date the demo's done activities over the last weeks, as a real
+        KAM's are: all of today, they buried the account's chatter."""
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", account.id),
+                ("author_id", "=", user.partner_id.id),
+                ("subtype_id", "=", self.env.ref("mail.mt_activities").id),
+            ]
+        )
+        now = fields.Datetime.now()
+        count = len(messages)
+        dates = [
+            now - timedelta(days=7 + index * DEMO_ACTIVITY_DAYS // max(count, 1))
+            for index in range(count)
+        ]
+        self.env["mail.message"].flush_model(["date"])
+        self.env.cr.execute(
+            """
+            UPDATE mail_message m SET date = spread.date
+              FROM unnest(%s::int[], %s::timestamp[]) AS spread(id, date)
+             WHERE m.id = spread.id
+            """,
+            [messages.ids, dates],
+        )
+        messages.invalidate_recordset(["date"])
+
+    # ---- Matrix dashboard ----
+    # The data of the matrix dashboard (an OWL client action), in one call.
+    #
+    # The dashboard plots the key accounts of one company on the account analysis
+    # matrix (supplier position across, account potential up), with the company's
+    # quadrant thresholds, and lists the portfolio per quadrant and ABC class and
+    # the accounts with the lowest health. Everything is read with the user's own
+    # rights (a KAM sees their accounts only) in a few set-based reads whose number
+    # does not depend on the number of accounts.
+
+    # ------------------------------------------------------------------
+    # Filters
+    # ------------------------------------------------------------------
+    @api.model
+    def _kam_dashboard_filters(self, filters):
+        """Check the dashboard's filters; return (company, domain, applied).
+
+        :raise UserError: on an unknown filter, a value of the wrong type, a
+            company the user may not work for or an unknown tier
+        """
+        filters = filters or {}
+        if not isinstance(filters, dict):
+            raise UserError(self.env._("The dashboard filters must be a mapping."))
+        unknown = sorted(str(key) for key in set(filters) - set(DASHBOARD_FILTERS))
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Unknown dashboard filter: %(names)s.", names=", ".join(unknown)
+                )
+            )
+        company_id = filters.get("company_id") or self.env.company.id
+        if not _is_id(company_id):
+            raise UserError(
+                self.env._(
+                    "The company of the dashboard must be given by its id (got "
+                    "%(value)s).",
+                    value=repr(company_id),
+                )
+            )
+        company = self.env.user.company_ids.filtered(lambda c: c.id == company_id)
+        if not company:
+            raise UserError(
+                self.env._(
+                    "You cannot see the key accounts of this company: it is not "
+                    "one of your companies."
+                )
+            )
+        kam_user_id = filters.get("kam_user_id") or False
+        if kam_user_id and not _is_id(kam_user_id):
+            raise UserError(
+                self.env._(
+                    "The KAM of the dashboard must be given by its id (got %(value)s).",
+                    value=repr(kam_user_id),
+                )
+            )
+        tier = filters.get("tier") or False
+        tiers = dict(self._fields["tier"]._description_selection(self.env))
+        if tier and (not isinstance(tier, str) or tier not in tiers):
+            raise UserError(
+                self.env._(
+                    "Unknown tier %(value)s: use one of %(tiers)s.",
+                    value=repr(tier),
+                    tiers=", ".join(tiers.values()),
+                )
+            )
+        domain = [("company_id", "=", company.id), ("is_key_account", "=", True)]
+        if kam_user_id:
+            domain.append(("kam_user_id", "=", kam_user_id))
+        if tier:
+            domain.append(("tier", "=", tier))
+        applied = {"company_id": company.id, "kam_user_id": kam_user_id, "tier": tier}
+        return company, domain, applied
+
+    # ------------------------------------------------------------------
+    # Data
+    # ------------------------------------------------------------------
+    @api.model
+    def kam_matrix_dashboard_data(self, filters=None):
+        """Everything the matrix dashboard shows, as JSON-ready values.
+
+        ``filters``: ``{"company_id": id, "kam_user_id": id or False,
+        "tier": key or False}``; the company defaults to the current one.
+        Read with the caller's rights: record rules decide which key accounts
+        appear.
+        """
+        company, domain, applied = self._kam_dashboard_filters(filters)
+        # The company was checked above against the user's companies; the
+        # record rules then apply to it like to any company in the switcher.
+        accounts = self.with_company(company)
+        # Many2ones as ids (load=None): the display name of 1,000 partners
+        # costs far more than their names.
+        rows = accounts.search_read(
+            domain, list(POINT_FIELDS), order="revenue desc", load=None
+        )
+        # sudo: names of the customers and KAMs of the accounts read above
+        # with the user's rights, as Odoo's own read gives a many2one's name.
+        partner_names = {
+            partner.id: partner.name
+            for partner in self.env["res.partner"]
+            .sudo()
+            .browse(list({row["partner_id"] for row in rows}))
+        }
+        kam_names = {
+            user.id: user.name
+            for user in self.env["res.users"]
+            .sudo()
+            .browse(list({row["kam_user_id"] for row in rows if row["kam_user_id"]}))
+        }
+
+        selection = self._fields["quadrant"]._description_selection(self.env)
+        quadrant_labels = dict(selection)
+        class_labels = dict(
+            self._fields["pareto_class"]._description_selection(self.env)
+        )
+        light_labels = dict(
+            self._fields["health_light"]._description_selection(self.env)
+        )
+        tier_labels = dict(self._fields["tier"]._description_selection(self.env))
+        strategies = self._strategy_texts()
+
+        points = []
+        for row in rows:
+            if not row["quadrant"]:
+                continue  # not assessed: no position, no place on the matrix
+            points.append(
+                {
+                    "id": row["id"],
+                    "name": partner_names[row["partner_id"]],
+                    "potential": row["potential_score"],
+                    "position": row["position_score"],
+                    "revenue": row["revenue"],
+                    "quadrant": row["quadrant"],
+                    "locked": row["quadrant_locked"],
+                    "pareto_class": row["pareto_class"] or False,
+                    "kam": kam_names.get(row["kam_user_id"], False),
+                    "tier": tier_labels.get(row["tier"], False),
+                }
+            )
+        healthy = [row for row in rows if row["health_light"]]
+        healthy.sort(key=lambda row: (row["health_score"], row["id"]))
+        lowest = [
+            {
+                "id": row["id"],
+                "name": partner_names[row["partner_id"]],
+                "health": row["health_score"],
+                "light": row["health_light"],
+                "light_label": light_labels.get(row["health_light"], ""),
+                "kam": kam_names.get(row["kam_user_id"], False),
+            }
+            for row in healthy[:LOWEST_HEALTH_LIMIT]
+        ]
+
+        by_quadrant = dict.fromkeys((*QUADRANT_ORDER, False), (0, 0.0))
+        for quadrant, count, revenue in accounts._read_group(
+            domain, ["quadrant"], ["__count", "revenue:sum"]
+        ):
+            by_quadrant[quadrant] = (count, revenue or 0.0)
+        by_class = dict.fromkeys((*CLASS_ORDER, False), (0, 0.0))
+        for pareto_class, count, revenue in accounts._read_group(
+            domain, ["pareto_class"], ["__count", "revenue:sum"]
+        ):
+            by_class[pareto_class] = (count, revenue or 0.0)
+
+        # The KAMs of the company's key accounts the user can see, for the
+        # KAM filter (whatever the KAM and tier chosen).
+        kams = accounts._read_group(
+            [("company_id", "=", company.id), ("is_key_account", "=", True)],
+            ["kam_user_id"],
+        )
+        return {
+            "filters": applied,
+            "options": {
+                "companies": [
+                    {"id": c.id, "name": c.name}
+                    for c in self.env.user.company_ids.sorted("name")
+                ],
+                "kams": sorted(
+                    ({"id": user.id, "name": user.name} for (user,) in kams if user),
+                    key=lambda kam: kam["name"].lower(),
+                ),
+                "tiers": [
+                    {"id": key, "name": label} for key, label in tier_labels.items()
+                ],
+            },
+            "company": {"id": company.id, "name": company.name},
+            "currency_id": company.currency_id.id,
+            "thresholds": {
+                "potential": company.kam_potential_threshold,
+                "position": company.kam_position_threshold,
+            },
+            "points": points,
+            "quadrants": [
+                {
+                    "key": key,
+                    "label": quadrant_labels[key],
+                    "strategy": strategies[key],
+                    "count": by_quadrant[key][0],
+                    "revenue": by_quadrant[key][1],
+                }
+                for key in QUADRANT_ORDER
+            ],
+            "not_assessed": by_quadrant[False][0],
+            "classes": [
+                {
+                    "key": key,
+                    "label": class_labels[key],
+                    "count": by_class[key][0],
+                    "revenue": by_class[key][1],
+                }
+                for key in CLASS_ORDER
+            ],
+            "unclassified": by_class[False][0],
+            "total": len(rows),
+            "total_revenue": sum(row["revenue"] for row in rows),
+            "lowest_health": lowest,
+            "no_health": len(rows) - len(healthy),
+        }
+
+    # ---- Relationship map ----
+    # The buying centre of a key account as a picture: org chart and map.
+    #
+    # The org chart is Odoo's own ``hierarchy`` view on the buying roles (reporting
+    # lines); the relationship map is a client action drawing the graph returned by
+    # ``get_relationship_graph``: the customer's people, our people, who reports to
+    # whom and who on our side owns each relationship.
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_open_relationship_map(self):
+        """The relationship map of the account (client action)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.client",
+            "tag": MAP_ACTION_TAG,
+            "name": self.env._(
+                "Relationship Map of %(account)s", account=self.display_name
+            ),
+            "context": {"active_id": self.id, "active_model": self._name},
+            "params": {"account_id": self.id},
+        }
+
+    def action_view_org_chart(self):
+        """The reporting lines of the account's buying centre, as an org chart."""
+        self.ensure_one()
+        action = self.action_view_buying_centre()
+        hierarchy = self.env.ref("kam_management.view_kam_buying_role_hierarchy")
+        action["name"] = self.env._("Org Chart")
+        action["display_name"] = self.env._(
+            "Org Chart of %(account)s", account=self.display_name
+        )
+        action["view_mode"] = "hierarchy,kanban,list,form"
+        action["views"] = [
+            (hierarchy.id, "hierarchy"),
+            (False, "kanban"),
+            (False, "list"),
+            (False, "form"),
+        ]
+        return action
+
+    # ------------------------------------------------------------------
+    # The graph
+    # ------------------------------------------------------------------
+    def get_relationship_graph(self):
+        """Nodes and edges of the account's relationship map.
+
+        Read with the user's rights: an account the user may not read raises
+        an ``AccessError``, and the buying roles are the ones their record
+        rules let them see. A handful of queries whatever the size of the
+        buying centre.
+
+        :return: ``{"account", "warnings", "nodes", "edges", "legend",
+            "summary"}``;
+            nodes are the contacts (``kind`` ``contact``) and our people
+            (``kind`` ``user``: the KAM, the account team and the owners of
+            the relationships); edges are ``reports_to`` (contact to their
+            manager) and ``owner`` (our person to the contact, with the
+            relationship's strength). The model records no "influences whom"
+            links: the reporting lines and the ownership are the links.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        Role = self.env["kam.buying.role"]
+        roles = Role.search([("account_id", "=", self.id)])
+        attitudes = dict(Role._fields["attitude"]._description_selection(self.env))
+        influences = dict(Role._fields["influence"]._description_selection(self.env))
+        functions = dict(
+            self.env["kam.team.member"]
+            ._fields["function"]
+            ._description_selection(self.env)
+        )
+        role_ids = set(roles.ids)
+        nodes, edges = [], []
+        for role in roles:
+            weak_dm = (
+                role.is_decision_maker
+                and role.relationship_strength < STRONG_RELATIONSHIP
+            )
+            nodes.append(
+                {
+                    "id": _role_node_id(role.id),
+                    "kind": "contact",
+                    "res_id": role.id,
+                    "name": role.partner_id.name or "",
+                    "function": role.function or "",
+                    "attitude": role.attitude,
+                    "attitude_label": attitudes.get(role.attitude, ""),
+                    "influence": role.influence,
+                    "influence_label": influences.get(role.influence, ""),
+                    "strength": role.relationship_strength,
+                    "roles": [
+                        {"name": dr.name, "color": dr.color or 0}
+                        for dr in role.role_ids
+                    ],
+                    "is_decision_maker": role.is_decision_maker,
+                    "is_key_contact": role.is_key_contact,
+                    "weak_decision_maker": weak_dm,
+                    "interaction_overdue": role.is_key_contact
+                    and role.interaction_overdue,
+                    "owner": role.owner_id.name or "",
+                    "manager_id": (
+                        _role_node_id(role.reports_to_id.id)
+                        if role.reports_to_id.id in role_ids
+                        else False
+                    ),
+                }
+            )
+            if role.reports_to_id.id in role_ids:
+                edges.append(
+                    {
+                        "type": "reports_to",
+                        "source": _role_node_id(role.id),
+                        "target": _role_node_id(role.reports_to_id.id),
+                    }
+                )
+            if role.owner_id:
+                edges.append(
+                    {
+                        "type": "owner",
+                        "source": _user_node_id(role.owner_id.id),
+                        "target": _role_node_id(role.id),
+                        "strength": role.relationship_strength,
+                    }
+                )
+        nodes.extend(self._relationship_graph_people(roles, functions))
+        decision_makers = roles.filtered("is_decision_maker")
+        strengths = roles.mapped("relationship_strength")
+        return {
+            "account": {"id": self.id, "name": self.display_name},
+            # The gaps the account form warns about, one per line.
+            "warnings": (self.coverage_warning or "").splitlines(),
+            "nodes": nodes,
+            "edges": edges,
+            "legend": {
+                "attitudes": list(attitudes.items()),
+                "influences": list(influences.items()),
+                "strong": STRONG_RELATIONSHIP,
+            },
+            "summary": {
+                "contacts": len(roles),
+                "decision_makers": len(decision_makers),
+                "weak_decision_makers": len(
+                    decision_makers.filtered(
+                        lambda r: r.relationship_strength < STRONG_RELATIONSHIP
+                    )
+                ),
+                "strong": sum(1 for s in strengths if s >= STRONG_RELATIONSHIP),
+                "average_strength": (
+                    round(sum(strengths) / len(strengths), 1) if strengths else 0
+                ),
+            },
+        }
+
+    def _relationship_graph_people(self, roles, functions):
+        """Our people on the map: the KAM, the account team, the owners."""
+        self.ensure_one()
+        people = {}
+
+        def add(user, subtitle, rank):
+            if not user:
+                return
+            node = people.get(user.id)
+            if node is None or rank < node["rank"]:
+                people[user.id] = {
+                    "id": _user_node_id(user.id),
+                    "kind": "user",
+                    "res_id": user.id,
+                    "name": user.name or "",
+                    "function": subtitle,
+                    "rank": rank,
+                }
+
+        add(self.kam_user_id, self.env._("Key Account Manager"), 0)
+        for member in self.team_member_ids:
+            add(member.user_id, functions.get(member.function, ""), 1)
+        for owner in roles.owner_id:
+            add(owner, self.env._("Relationship owner"), 2)
+        owned = {}
+        for role in roles:
+            owned[role.owner_id.id] = owned.get(role.owner_id.id, 0) + 1
+        for node in people.values():
+            node["owned"] = owned.get(node["res_id"], 0)
+        return sorted(
+            people.values(), key=lambda n: (n["rank"], n["name"], n["res_id"])
+        )

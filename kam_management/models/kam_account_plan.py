@@ -777,88 +777,15 @@ class KamAccountPlan(models.Model):
         }
         return action
 
+    # ---- Relationship map ----
+    # The org chart and relationship map of the plan's account.
 
-class KamAccount(models.Model):
-    _inherit = "kam.account"  # pylint: disable=consider-merging-classes-inherited
-
-    plan_ids = fields.One2many("kam.account.plan", "account_id", string="Account Plans")
-    plan_count = fields.Integer(string="Plans", compute="_compute_plan_count")
-    agreement_ids = fields.One2many("kam.agreement", "account_id", string="Agreements")
-    can_plan = fields.Boolean(compute="_compute_can_plan")
-
-    def _compute_plan_count(self):
-        counts = dict(
-            self.env["kam.account.plan"]._read_group(
-                [("account_id", "in", self._origin.ids)], ["account_id"], ["__count"]
-            )
-        )
-        for account in self:
-            account.plan_count = counts.get(account._origin, 0)
-
-    @api.depends("kam_user_id", "is_key_account")
-    @api.depends_context("uid")
-    def _compute_can_plan(self):
-        is_director = _is_director(self.env)
-        for account in self:
-            account.can_plan = account.is_key_account and (
-                is_director or account.kam_user_id == self.env.user
-            )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_plans_or_agreements(self):
-        # sudo: a plan or agreement the user cannot see still blocks the deletion.
-        plans = (
-            self.env["kam.account.plan"]
-            .sudo()
-            ._read_group([("account_id", "in", self.ids)], ["account_id"])
-        )
-        if plans:
-            raise UserError(
-                self.env._(
-                    "%(accounts)s cannot be deleted: they have account plans. "
-                    "Remove the key-account flag instead.",
-                    accounts=", ".join(a.sudo().display_name for (a,) in plans),
-                )
-            )
-        agreements = (
-            self.env["kam.agreement"]
-            .sudo()
-            .with_context(active_test=False)
-            ._read_group([("account_id", "in", self.ids)], ["account_id"])
-        )
-        if agreements:
-            raise UserError(
-                self.env._(
-                    "%(accounts)s cannot be deleted: they have agreements.",
-                    accounts=", ".join(a.sudo().display_name for (a,) in agreements),
-                )
-            )
-
-    def action_view_plans(self):
+    def action_open_relationship_map(self):
+        """The relationship map of the plan's account."""
         self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "kam_management.action_kam_account_plan"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id}
-        return action
+        return self.account_id.action_open_relationship_map()
 
-    def action_new_plan(self):
+    def action_view_org_chart(self):
+        """The org chart of the plan's account."""
         self.ensure_one()
-        if not self.can_plan:
-            raise UserError(
-                self.env._(
-                    "Only a Key Account Director or the KAM of %(customer)s can "
-                    "start an account plan for it.",
-                    customer=self.display_name,
-                )
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Account Plan"),
-            "res_model": "kam.account.plan",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": {"default_account_id": self.id},
-        }
+        return self.account_id.action_view_org_chart()

@@ -3,8 +3,11 @@ from odoo.exceptions import ValidationError
 
 from ..kam_scoring import ClassificationConfig, config_problems
 from .kam_format import format_number
+from .mail_activity_type import TIME_CATEGORIES
 
 MAX_ACCOUNTS_PER_KAM = 1000
+# Longest delay of the stale contact and agreement notice settings.
+MAX_DAYS = 3650
 
 # Company field holding the weight of each potential component.
 WEIGHT_FIELDS = {
@@ -14,6 +17,25 @@ WEIGHT_FIELDS = {
     "profitability": "kam_weight_profitability",
     "objectives_fit": "kam_weight_objectives_fit",
 }
+
+# ---- Reference time profile ----
+# The reference time profile of a KAM in the documents (% of time).
+REFERENCE_PROFILE = {
+    "relationships": 20.0,
+    "negotiation": 15.0,
+    "planning": 5.0,
+    "selling": 10.0,
+    "problems": 15.0,
+    "reporting": 10.0,
+    "training": 5.0,
+    "team": 10.0,
+    "other": 10.0,
+}
+# Company field holding the reference share of each category.
+PROFILE_FIELDS = {key: f"kam_time_ref_{key}" for key, _label in TIME_CATEGORIES}
+
+# ---- Lifetime value ----
+CLV_PROBLEMS = ("clv_horizon_out_of_range", "clv_discount_out_of_range")
 
 
 class ResCompany(models.Model):
@@ -79,9 +101,24 @@ class ResCompany(models.Model):
             weights={key: self[fname] for key, fname in WEIGHT_FIELDS.items()},
             potential_threshold=self.kam_potential_threshold,
             position_threshold=self.kam_position_threshold,
+            clv_horizon_months=self.kam_clv_horizon_months,
+            clv_discount_rate=self.kam_clv_discount_rate,
         )
 
     def _kam_problem_message(self, code, params):
+        if code == "clv_horizon_out_of_range":
+            return self.env._(
+                "The lifetime value horizon must be a whole number of months "
+                "from 1 to %(max)s (got %(months)s).",
+                max=params["max"],
+                months=format_number(self.env, params["months"]),
+            )
+        if code == "clv_discount_out_of_range":
+            return self.env._(
+                "The annual discount rate must be between 0 and 100%% (got "
+                "%(rate)s%%).",
+                rate=format_number(self.env, params["rate"]),
+            )
         labels = {
             "volume": self.env._("Business Volume"),
             "growth": self.env._("Growth"),
@@ -155,5 +192,128 @@ class ResCompany(models.Model):
                         "between 1 and %(max)s (got %(count)s).",
                         max=MAX_ACCOUNTS_PER_KAM,
                         count=company.kam_max_accounts_per_kam,
+                    )
+                )
+
+    # ---- Reference time profile ----
+    # The share of time each of the KAM's activities should take (100% in all).
+
+    kam_time_ref_relationships = fields.Float(
+        string="Developing Relationships (%)", default=20.0
+    )
+    kam_time_ref_negotiation = fields.Float(
+        string="Negotiation and Internal Coordination (%)", default=15.0
+    )
+    kam_time_ref_planning = fields.Float(
+        string="Industry Knowledge and Strategic Planning (%)", default=5.0
+    )
+    kam_time_ref_selling = fields.Float(string="Selling (%)", default=10.0)
+    kam_time_ref_problems = fields.Float(
+        string="Solving Day-to-Day Internal Problems (%)", default=15.0
+    )
+    kam_time_ref_reporting = fields.Float(string="Reporting (%)", default=10.0)
+    kam_time_ref_training = fields.Float(string="Training (%)", default=5.0)
+    kam_time_ref_team = fields.Float(string="Team Management (%)", default=10.0)
+    kam_time_ref_other = fields.Float(string="Other (%)", default=10.0)
+
+    def _kam_time_profile(self):
+        """{category: reference share in %} of this company."""
+        self.ensure_one()
+        return {key: self[fname] for key, fname in PROFILE_FIELDS.items()}
+
+    @api.constrains(*PROFILE_FIELDS.values())
+    def _check_kam_time_profile(self):
+        for company in self:
+            shares = company._kam_time_profile()
+            if any(not 0 <= share <= 100 for share in shares.values()):
+                raise ValidationError(
+                    self.env._(
+                        "Each share of the reference time profile must be between "
+                        "0 and 100%."
+                    )
+                )
+            total = sum(shares.values())
+            if abs(total - 100.0) > 0.01:
+                raise ValidationError(
+                    self.env._(
+                        "The reference time profile of %(company)s must total 100%% "
+                        "(it totals %(total)s%%).",
+                        company=company.name,
+                        total=format_number(self.env, total),
+                    )
+                )
+
+    # ---- Lifetime value ----
+    # Settings of the lifetime value: horizon and discount rate, per company.
+
+    kam_clv_horizon_months = fields.Integer(
+        string="Lifetime Value Horizon (months)",
+        default=36,
+        help="The lifetime value adds up the expected revenue of this many "
+        "months (1 to 120).",
+    )
+    kam_clv_discount_rate = fields.Float(
+        string="Annual Discount Rate (%)",
+        default=10.0,
+        help="Future revenue is worth less: the lifetime value and the "
+        "expected return of an investment discount it at this yearly rate "
+        "(0 to 100%), month by month.",
+    )
+
+    @api.constrains("kam_clv_horizon_months", "kam_clv_discount_rate")
+    def _check_kam_clv_settings(self):
+        for company in self:
+            problems = [
+                problem
+                for problem in config_problems(company._kam_classification_config())
+                if problem[0] in CLV_PROBLEMS
+            ]
+            if problems:
+                raise ValidationError(
+                    "\n".join(company._kam_problem_message(*p) for p in problems)
+                )
+
+    # ---- Buying centre coverage ----
+
+    kam_stale_contact_days = fields.Integer(
+        string="Stale Contact Delay (days)",
+        default=90,
+        help="A key contact of a key account (decision maker, influencer or "
+        "person of high influence) with no interaction for this many days is "
+        "reported as stale.",
+    )
+
+    @api.constrains("kam_stale_contact_days")
+    def _check_kam_stale_contact_days(self):
+        for company in self:
+            if not 1 <= company.kam_stale_contact_days <= MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The stale contact delay must be between 1 and %(max)s "
+                        "days (got %(days)s).",
+                        days=company.kam_stale_contact_days,
+                        max=MAX_DAYS,
+                    )
+                )
+
+    # ---- Agreements ----
+
+    kam_agreement_notice_days = fields.Integer(
+        string="Agreement Notice (days)",
+        default=30,
+        help="An agreement ending within this many days is expiring: its KAM "
+        "gets an activity to renegotiate or renew it.",
+    )
+
+    @api.constrains("kam_agreement_notice_days")
+    def _check_kam_agreement_notice_days(self):
+        for company in self:
+            if not 0 <= company.kam_agreement_notice_days <= MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The agreement notice period must be between 0 and "
+                        "%(max)s days (got %(days)s).",
+                        max=MAX_DAYS,
+                        days=company.kam_agreement_notice_days,
                     )
                 )

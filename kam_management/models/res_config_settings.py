@@ -51,3 +51,24 @@ class ResConfigSettings(models.TransientModel):
                 self, {k: v for k, v in vals.items() if k.startswith("kam_")}
             )
         return super().create(vals_list)
+
+    # ---- Lifetime value ----
+
+    kam_clv_horizon_months = fields.Integer(
+        related="company_id.kam_clv_horizon_months", readonly=False
+    )
+    kam_clv_discount_rate = fields.Float(
+        related="company_id.kam_clv_discount_rate", readonly=False
+    )
+
+    # ---- Buying centre coverage ----
+
+    kam_stale_contact_days = fields.Integer(
+        related="company_id.kam_stale_contact_days", readonly=False
+    )
+
+    # ---- Agreements ----
+
+    kam_agreement_notice_days = fields.Integer(
+        related="company_id.kam_agreement_notice_days", readonly=False
+    )

@@ -3,8 +3,6 @@ from . import (
     kam_assignment,
     kam_buying_role_succession,
     kam_settings,
-    kam_settings_clv,
-    kam_settings_time,
     kam_time_allocation,
     survey_invite,
 )

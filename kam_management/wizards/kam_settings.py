@@ -9,6 +9,8 @@ director of that company), where the same constraints refuse bad values.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.res_company import PROFILE_FIELDS
+
 # The company's key-account parameters shown on this screen.
 SETTINGS_FIELDS = (
     "kam_window_months",
@@ -33,6 +35,8 @@ SETTINGS_FIELDS = (
     "kam_health_weight_alerts",
     "kam_health_green_from",
     "kam_health_amber_from",
+    "kam_clv_horizon_months",
+    "kam_clv_discount_rate",
 )
 
 
@@ -73,7 +77,7 @@ class KamSettings(models.TransientModel):
     @api.model
     def _kam_settings_fields(self):
         """Extensions add their parameters here (and the fields above)."""
-        return SETTINGS_FIELDS
+        return (*SETTINGS_FIELDS, *PROFILE_FIELDS.values())
 
     @api.model
     def default_get(self, fields_list):
@@ -128,3 +132,38 @@ class KamSettings(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    # ---- Lifetime value ----
+    # The lifetime value settings on the directors' settings screen.
+
+    kam_clv_horizon_months = fields.Integer(string="Lifetime Value Horizon (months)")
+    kam_clv_discount_rate = fields.Float(string="Annual Discount Rate (%)")
+
+    # ---- Reference time profile ----
+    # The reference time profile of a KAM on the directors' settings screen.
+
+    kam_time_ref_relationships = fields.Float(string="Developing Relationships (%)")
+    kam_time_ref_negotiation = fields.Float(
+        string="Negotiation and Internal Coordination (%)"
+    )
+    kam_time_ref_planning = fields.Float(
+        string="Industry Knowledge and Strategic Planning (%)"
+    )
+    kam_time_ref_selling = fields.Float(string="Selling (%)")
+    kam_time_ref_problems = fields.Float(
+        string="Solving Day-to-Day Internal Problems (%)"
+    )
+    kam_time_ref_reporting = fields.Float(string="Reporting (%)")
+    kam_time_ref_training = fields.Float(string="Training (%)")
+    kam_time_ref_team = fields.Float(string="Team Management (%)")
+    kam_time_ref_other = fields.Float(string="Other (%)")
+    kam_time_ref_total = fields.Float(
+        string="Total (%)", compute="_compute_kam_time_ref_total"
+    )
+
+    @api.depends(*PROFILE_FIELDS.values())
+    def _compute_kam_time_ref_total(self):
+        for settings in self:
+            settings.kam_time_ref_total = sum(
+                settings[fname] for fname in PROFILE_FIELDS.values()
+            )

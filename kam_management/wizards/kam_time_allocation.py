@@ -26,7 +26,7 @@ from odoo.tools import SQL, format_date
 
 from ..models.kam_format import format_number
 from ..models.kam_guard import is_internal_user_of
-from ..models.kam_time_category import TIME_CATEGORIES
+from ..models.mail_activity_type import TIME_CATEGORIES
 
 ALLDAY_HOURS = 8.0
 MAX_PERIOD_DAYS = 3 * 366

@@ -12,40 +12,34 @@ back at the end: the database is left as it was.
 """
 
 import argparse
-import time
 from datetime import timedelta
 
-import odoo
-from odoo import Command, api, fields
-from odoo.modules.registry import Registry
+import harness
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration")
-    parser.add_argument("-d", "--database", required=True)
+    harness.existing_database_arguments(parser)
     parser.add_argument("-n", "--accounts", type=int, default=300)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    with Registry(args.database).cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        start = time.perf_counter()
-        accounts = _generate(env, args.accounts)
-        print(f"setup: {time.perf_counter() - start:.1f} s, {len(accounts)} accounts")
+    harness.parse_odoo_config(args.config, args.database)
+    with harness.rolled_back_env(args.database) as env:
+        with harness.measured(env) as setup:
+            accounts = _generate(env, args.accounts)
+        print(f"setup: {setup['seconds']:.1f} s, {len(accounts)} accounts")
         for name in ("first pass", "second pass"):
             env.invalidate_all()
-            queries = cr.sql_log_count
-            start = time.perf_counter()
-            new = env["kam.alert"]._cron_evaluate_alerts()
-            env.flush_all()
+            with harness.measured(env) as figures:
+                new = env["kam.alert"]._cron_evaluate_alerts()
             print(
-                f"{name}: {time.perf_counter() - start:.2f} s, {len(new)} new "
-                f"alerts, {cr.sql_log_count - queries} queries"
+                f"{name}: {figures['seconds']:.2f} s, {len(new)} new alerts, "
+                f"{figures['queries']} queries"
             )
-        cr.rollback()
 
 
 def _generate(env, count):
+    from odoo import Command, fields  # noqa: PLC0415
+
     today = fields.Date.context_today(env["kam.account"])
     kam = env.ref("base.user_demo")
     product = env.ref("kam_management.demo_product_standard")

@@ -14,29 +14,19 @@ rolls everything back.
 """
 
 import argparse
-import importlib.util
-import sys
-import time
-from pathlib import Path
+import importlib
 
+import harness
 import numpy as np
 import pandas as pd
 
-SCORING = Path(__file__).resolve().parent.parent / "kam_management" / "kam_scoring"
 COMPETENCIES = 6
 QUADRANTS = ("invest", "selective", "maintain", "milk")
 
 
 def _load_engine():
     """kam_scoring.assignment from its folder, without Odoo."""
-    spec = importlib.util.spec_from_file_location(
-        "kam_scoring",
-        SCORING / "__init__.py",
-        submodule_search_locations=[str(SCORING)],
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kam_scoring"] = module
-    spec.loader.exec_module(module)
+    harness.load_scoring()
     return importlib.import_module("kam_scoring.assignment")
 
 
@@ -65,110 +55,106 @@ def bench_engine(n_accounts, n_kams, capacity, repeat):
     needs = pd.DataFrame(rng.integers(0, 4, size=(n_accounts, COMPETENCIES)))
     needs.iloc[:, 0] += 1  # no account with all weights zero
     ratings = pd.DataFrame(rng.integers(1, 6, size=(n_kams, COMPETENCIES)))
-    best = float("inf")
-    for _index in range(repeat):
-        start = time.perf_counter()
+
+    def solve():
         fits = engine.fit_matrix(needs, ratings)
-        result = engine.assign(fits.to_numpy(), np.full(n_kams, capacity))
-        best = min(best, time.perf_counter() - start)
+        return fits, engine.assign(fits.to_numpy(), np.full(n_kams, capacity))
+
+    best, (fits, result) = harness.best_of(solve, repeat)
     assigned = int((result.kam >= 0).sum())
     print(
         f"engine: {n_accounts} accounts, {n_kams} KAMs x {capacity} places: "
         f"{best * 1000:.1f} ms (best of {repeat}), {assigned} assigned, "
         f"total fit {result.total_fit:.2f}"
     )
-    start = time.perf_counter()
-    optimum = _milp_optimum(fits.to_numpy(), np.full(n_kams, capacity))
+    with harness.measured() as check:
+        optimum = _milp_optimum(fits.to_numpy(), np.full(n_kams, capacity))
     print(
-        f"check: scipy milp optimum {optimum:.2f} in "
-        f"{time.perf_counter() - start:.2f} s "
+        f"check: scipy milp optimum {optimum:.2f} in {check['seconds']:.2f} s "
         f"({'equal' if abs(optimum - result.total_fit) < 1e-6 else 'DIFFERENT'})"
     )
 
 
 def bench_odoo(config, database, n_accounts, n_kams):
-    import odoo
-    from odoo import Command, api
-    from odoo.modules.registry import Registry
+    harness.parse_odoo_config(config, database)
+    from odoo import Command  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(["-c", config, "-d", database])
-    with Registry(database).cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "UTC"})
-        start = time.perf_counter()
-        company = env.company
-        company.kam_max_accounts_per_kam = 4
-        group = env.ref("kam_management.group_kam_user")
-        users = (
-            env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                [
-                    {
-                        "name": f"Bench KAM {i}",
-                        "login": f"bench.kam.{i}",
-                        "company_id": company.id,
-                        "company_ids": [Command.set(company.ids)],
-                        "groups_id": [Command.link(group.id)],
-                    }
-                    for i in range(n_kams)
-                ]
-            )
-        )
-        competencies = env["kam.competency"].search([])
-        rng = np.random.default_rng(7)
-        env["kam.competency.rating"].create(
-            [
-                {
-                    "user_id": user.id,
-                    "competency_id": competency.id,
-                    "rating": int(rng.integers(1, 6)),
-                    "company_id": company.id,
-                }
-                for user in users
-                for competency in competencies
-            ]
-        )
-        partners = env["res.partner"].create(
-            [{"name": f"Bench {i}", "is_company": True} for i in range(n_accounts)]
-        )
-        accounts = env["kam.account"].create(
-            [
-                {
-                    "partner_id": p.id,
-                    "is_key_account": True,
-                    "kam_user_id": users[i % n_kams].id,
-                }
-                for i, p in enumerate(partners)
-            ]
-        )
-        for index, quadrant in enumerate(QUADRANTS):
-            accounts[index::4].write({"quadrant": quadrant})
-        env.flush_all()
-        print(f"setup: {time.perf_counter() - start:.1f} s")
+    with harness.rolled_back_env(database, {"tz": "UTC"}) as env:
+        with harness.measured(env) as setup:
+            accounts, users = _generate(env, n_accounts, n_kams)
+        print(f"setup: {setup['seconds']:.1f} s")
         wizard = env["kam.assignment.wizard"].create(
             {
                 "account_ids": [Command.set(accounts.ids)],
                 "kam_ids": [Command.set(users.ids)],
             }
         )
-        queries = cr.sql_log_count
-        start = time.perf_counter()
-        wizard.action_propose()
-        env.flush_all()
+        with harness.measured(env) as proposal:
+            wizard.action_propose()
         print(
-            f"wizard proposal: {time.perf_counter() - start:.2f} s, "
-            f"{cr.sql_log_count - queries} queries, {len(wizard.line_ids)} lines, "
+            f"wizard proposal: {proposal['seconds']:.2f} s, "
+            f"{proposal['queries']} queries, {len(wizard.line_ids)} lines, "
             f"{wizard.change_count} changes, total fit "
             f"{wizard.total_current_fit:.2f} -> {wizard.total_proposed_fit:.2f}"
         )
-        start = time.perf_counter()
-        wizard.action_apply()
-        env.flush_all()
-        print(
-            f"wizard apply ({wizard.change_count} changes): "
-            f"{time.perf_counter() - start:.2f} s"
+        with harness.measured(env) as apply:
+            wizard.action_apply()
+        print(f"wizard apply ({wizard.change_count} changes): {apply['seconds']:.2f} s")
+
+
+def _generate(env, n_accounts, n_kams):
+    """``n_kams`` KAMs rated on every competency, ``n_accounts`` key accounts."""
+    from odoo import Command  # noqa: PLC0415
+
+    company = env.company
+    company.kam_max_accounts_per_kam = 4
+    group = env.ref("kam_management.group_kam_user")
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Bench KAM {i}",
+                    "login": f"bench.kam.{i}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "groups_id": [Command.link(group.id)],
+                }
+                for i in range(n_kams)
+            ]
         )
-        cr.rollback()
+    )
+    competencies = env["kam.competency"].search([])
+    rng = np.random.default_rng(7)
+    env["kam.competency.rating"].create(
+        [
+            {
+                "user_id": user.id,
+                "competency_id": competency.id,
+                "rating": int(rng.integers(1, 6)),
+                "company_id": company.id,
+            }
+            for user in users
+            for competency in competencies
+        ]
+    )
+    partners = env["res.partner"].create(
+        [{"name": f"Bench {i}", "is_company": True} for i in range(n_accounts)]
+    )
+    accounts = env["kam.account"].create(
+        [
+            {
+                "partner_id": p.id,
+                "is_key_account": True,
+                "kam_user_id": users[i % n_kams].id,
+            }
+            for i, p in enumerate(partners)
+        ]
+    )
+    for index, quadrant in enumerate(QUADRANTS):
+        accounts[index::4].write({"quadrant": quadrant})
+    return accounts, users
 
 
 def main():

@@ -37,38 +37,17 @@ PostgreSQL is the one ``scripts/kam_dev.py`` uses (Odoo configuration file in
 """
 
 import argparse
-import functools
-import importlib.util
 import json
-import math
-import resource
-import subprocess
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
 ADDON = "kam_management"
-DEFAULT_DB = "kam_bench"
-SIZES = {"default": (100_000, 2_000_000), "small": (2_000, 40_000)}
-LINES_PER_MOVE = 5
-REFUND_SHARE = 0.10
-HISTORY_MONTHS = 24
 GOAL_SECONDS = 60.0
 GOAL_RATIO = 3.0
 BARE_REPEAT = 3
-SIZE_PARAM = "kam_bench.sizes"
-# (name, sales price, cost): the cost gives the margin of the lines.
-PRODUCTS = (
-    ("Bench Consumable", 20.0, 11.0),
-    ("Bench Spare Part", 55.0, 34.0),
-    ("Bench Module", 140.0, 95.0),
-    ("Bench Service Day", 600.0, 330.0),
-    ("Bench Machine", 900.0, 640.0),
-)
-KAM_LOGIN = "bench.kam%s"
 # Share of the window's invoices cancelled before the third run: a night's
 # change, to see the rows written follow the change.
 CANCELLED_SHARE = 0.002
@@ -110,78 +89,25 @@ RUN_COUNTS = (
 )
 
 
-def load_kam_dev():
-    """Import scripts/kam_dev.py (a script, not a package)."""
-    path = ROOT / "scripts" / "kam_dev.py"
-    spec = importlib.util.spec_from_file_location("kam_dev", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def libpq(settings, dbname):
-    keys = ("host", "port", "user", "password")
-    return {"dbname": dbname, **{k: settings[k] for k in keys if settings.get(k)}}
-
-
 # --------------------------------------------------------------------------
 # Main process: database, generation, measurement, report
 # --------------------------------------------------------------------------
 def main(argv=None):
     args = parse_args(argv)
     if args.worker:
-        return run_worker(args.worker, args.payload)
-    customers, lines = SIZES["small" if args.small else "default"]
-    customers = args.customers or customers
-    lines = args.lines or lines
-    if customers < 1 or lines < 1:
-        sys.exit("Give at least one customer and one invoice line.")
-
-    kam_dev = load_kam_dev()
-    odoo = kam_dev.odoo_command()
-    if odoo is None:
-        sys.exit(kam_dev.odoo_missing_reason())
-    settings = kam_dev.pg_settings()
-    common = {
-        "dbname": args.database,
-        "db_args": kam_dev.db_args(settings),
-        "addons_path": kam_dev.addons_path(),
-        "customers": customers,
-        "lines": lines,
-        "lines_per_move": LINES_PER_MOVE,
-    }
+        return harness.worker(args.payload, WORKERS[args.worker])
+    sizes = harness.sizes_of(args)
     print(
-        f"kam_management classification benchmark: {customers:,} customers, "
-        f"{lines:,} invoice lines, database {args.database}"
+        f"kam_management classification benchmark: {sizes['customers']:,} "
+        f"customers, {sizes['lines']:,} invoice lines, database {args.database}"
     )
-
-    setup = {}
-    sizes = database_sizes(settings, args.database) if args.reuse else None
-    wanted = {"customers": customers, "lines": lines, "lines_per_move": LINES_PER_MOVE}
-    if sizes == wanted:
-        # The code may have changed since: bring the schema up to date.
-        started = time.monotonic()
-        odoo_init(kam_dev, odoo, settings, args.database, "-u")
-        setup["update_module_s"] = time.monotonic() - started
-        print(
-            f"Reusing the generated data; {ADDON} updated in "
-            f"{setup['update_module_s']:.1f} s."
-        )
-    else:
-        if args.reuse:
-            print(f"No reusable data in {args.database} ({sizes}): creating it.")
-        started = time.monotonic()
-        kam_dev.drop_database(settings, args.database)
-        odoo_init(kam_dev, odoo, settings, args.database, "-i")
-        setup["create_db_s"] = time.monotonic() - started
-        print(f"Database created in {setup['create_db_s']:.1f} s.")
-        started = time.monotonic()
-        run_subprocess(kam_dev, "generate", common)
-        setup["generate_s"] = time.monotonic() - started
-        print(f"Customers and invoices generated in {setup['generate_s']:.1f} s.")
+    setup = harness.prepare_generated_database(
+        __file__, args.database, sizes, addons=ADDON, reuse=args.reuse
+    )
+    payload = harness.odoo_payload(args.database, **sizes)
     started = time.monotonic()
-    seeded = run_subprocess(kam_dev, "seed", common)
-    vacuum_analyze(settings, args.database)
+    seeded = harness.run_in_odoo(__file__, "seed", payload)
+    harness.vacuum_analyze(args.database)
     setup["seed_and_analyze_s"] = time.monotonic() - started
     print(
         f"Key accounts seeded and tables analyzed in "
@@ -190,8 +116,8 @@ def main(argv=None):
     )
 
     print("Measuring in a fresh Odoo process...")
-    figures = run_subprocess(kam_dev, "measure", common)
-    report = build_report(common, seeded, setup, figures)
+    figures = harness.run_in_odoo(__file__, "measure", payload)
+    report = build_report(sizes, seeded, setup, figures)
     print_report(report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
@@ -209,112 +135,23 @@ def parse_args(argv):
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--small",
-        action="store_true",
-        help="quick check: %s customers, %s lines" % SIZES["small"],
-    )
-    parser.add_argument("--customers", type=int, help="number of customers (N)")
-    parser.add_argument("--lines", type=int, help="number of invoice lines (M)")
+    harness.size_arguments(parser)
     parser.add_argument(
         "--reuse",
         action="store_true",
         help="keep the database and its generated data when their size matches "
         "(the addon is updated with -u)",
     )
-    parser.add_argument("--database", default=DEFAULT_DB, help="database name")
+    parser.add_argument("--database", default=harness.DEFAULT_DB, help="database name")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--payload", help=argparse.SUPPRESS)
+    harness.worker_arguments(parser)
     return parser.parse_args(argv)
-
-
-def database_sizes(settings, dbname):
-    """Sizes recorded by the generator in ``dbname``, None when there are none."""
-    import psycopg2  # noqa: PLC0415 (an Odoo requirement)
-
-    try:
-        conn = psycopg2.connect(**libpq(settings, dbname))
-    except psycopg2.OperationalError:
-        return None
-    try:
-        with conn.cursor() as cr:
-            cr.execute(
-                "SELECT value FROM ir_config_parameter WHERE key = %s", [SIZE_PARAM]
-            )
-            row = cr.fetchone()
-    except psycopg2.Error:
-        return None
-    finally:
-        conn.close()
-    return json.loads(row[0]) if row else None
-
-
-def odoo_init(kam_dev, odoo, settings, dbname, option):
-    """Install (``-i``) or update (``-u``) the addon with Odoo's command line."""
-    cmd = [
-        *odoo,
-        *kam_dev.db_args(settings),
-        f"--addons-path={kam_dev.addons_path()}",
-        "-d",
-        dbname,
-        option,
-        ADDON,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=warn",
-        "--workers=0",
-        "--http-interface=127.0.0.1",
-        f"--http-port={kam_dev.free_port()}",
-    ]
-    subprocess.run(cmd, check=True, env=kam_dev.python_env())
-
-
-def vacuum_analyze(settings, dbname):
-    import psycopg2  # noqa: PLC0415
-
-    conn = psycopg2.connect(**libpq(settings, dbname))
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cr:
-            for table in (
-                "res_partner",
-                "product_product",
-                "account_move",
-                "account_move_line",
-                "kam_account",
-                "kam_position_assessment",
-                "kam_classification_history",
-            ):
-                cr.execute(f"VACUUM (ANALYZE) {table}")
-    finally:
-        conn.close()
-
-
-def run_subprocess(kam_dev, task, payload):
-    """Run ``task`` in a fresh Python process with Odoo; return its result."""
-    with tempfile.TemporaryDirectory(prefix="kam_bench_") as tmp:
-        path = Path(tmp) / "payload.json"
-        path.write_text(json.dumps(dict(payload, result=str(Path(tmp) / "out"))))
-        subprocess.run(
-            [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                "--worker",
-                task,
-                "--payload",
-                str(path),
-            ],
-            check=True,
-            env=kam_dev.python_env(),
-        )
-        return json.loads((Path(tmp) / "out").read_text())
 
 
 # --------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------
-def build_report(common, seeded, setup, figures):
+def build_report(sizes, seeded, setup, figures):
     bare = figures["bare_aggregation_s"]
     runs = figures["runs"]
     for run in runs:
@@ -345,8 +182,8 @@ def build_report(common, seeded, setup, figures):
         }
     )
     return {
-        "customers": common["customers"],
-        "invoice_lines": common["lines"],
+        "customers": sizes["customers"],
+        "invoice_lines": sizes["lines"],
         "data": figures["data"],
         "seeded": seeded,
         "setup_s": setup,
@@ -382,7 +219,7 @@ def print_report(report):
             "again afterwards)."
         )
     width = 44
-    header = f"{'':{width}}" + "".join(f"{run['label'] + ' run':>14}" for run in runs)
+    header = [f"{run['label']} run" for run in runs]
     rows = [
         (
             f"bare SQL aggregation, best of {BARE_REPEAT} (s)",
@@ -418,9 +255,7 @@ def print_report(report):
         ("peak RSS after the run (MiB)", [run["peak_rss_mib"] for run in runs]),
     ]
     print()
-    print(header)
-    for label, values in rows:
-        print(f"{label:{width}}" + "".join(f"{fmt(v):>14}" for v in values))
+    harness.print_table(header, rows, width)
     print(f"{'figure rows (customers invoiced)':{width}}{report['figure_rows']:>14,}")
     print(
         f"RSS of the Odoo process: {report['rss_start_mib']:.0f} MiB once loaded, "
@@ -428,330 +263,34 @@ def print_report(report):
         f"{report['peak_rss_mib']:.0f} MiB."
     )
     print()
-    print(f"{'run counts':{width}}" + "".join(f"{r['label']:>14}" for r in runs))
-    print(f"{'state':{width}}" + "".join(f"{r['state']:>14}" for r in runs))
-    for key in RUN_COUNTS:
-        print(f"{key:{width}}" + "".join(f"{r['counts'][key]:>14,}" for r in runs))
+    harness.print_table(
+        [run["label"] for run in runs],
+        [
+            ("state", [run["state"] for run in runs]),
+            *((key, [run["counts"][key] for run in runs]) for key in RUN_COUNTS),
+        ],
+        width,
+        title="run counts",
+    )
     print()
-    print(f"{'engine phases, exclusive time (s)':{width}}" + header[width:])
-    for phase in [*PHASES, "(rest of _run)", "(outside _run)"]:
-        values = [run["phases"].get(phase) for run in runs]
-        if any(v is not None for v in values):
-            print(f"{phase:{width}}" + "".join(f"{fmt(v):>14}" for v in values))
+    phases = (
+        (phase, [run["phases"].get(phase) for run in runs])
+        for phase in [*PHASES, "(rest of _run)", "(outside _run)"]
+    )
+    harness.print_table(
+        header,
+        [
+            (phase, values)
+            for phase, values in phases
+            if any(v is not None for v in values)
+        ],
+        width,
+        title="engine phases, exclusive time (s)",
+    )
     print()
     print("Goals:")
     for goal in report["goals"]:
-        verdict = "PASS" if goal["pass"] else "MISS"
-        print(f"  {verdict}  {goal['goal']:<44} ({fmt(goal['value'])})")
-
-
-def fmt(value):
-    if value is None:
-        return "-"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
-
-
-# --------------------------------------------------------------------------
-# Worker processes (Odoo loaded)
-# --------------------------------------------------------------------------
-def run_worker(task, payload_path):
-    payload = json.loads(Path(payload_path).read_text())
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(
-        [
-            *payload["db_args"],
-            f"--addons-path={payload['addons_path']}",
-            "-d",
-            payload["dbname"],
-            "--log-level=warn",
-            "--workers=0",
-        ],
-        setup_logging=True,
-    )
-    # Odoo 18's mail module still calls a deprecated werkzeug helper: noise.
-    warnings.filterwarnings(
-        "ignore", message=".*werkzeug.urls", category=DeprecationWarning
-    )
-    rss_start = current_rss_mib()
-    registry = odoo.modules.registry.Registry(payload["dbname"])
-    task_function = {"generate": generate, "seed": seed, "measure": measure}[task]
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        result = task_function(env, payload)
-        cr.commit()
-    if task == "measure":
-        result["rss_start_mib"] = rss_start
-    Path(payload["result"]).write_text(json.dumps(result, default=str))
-    return 0
-
-
-def current_rss_mib():
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_rss_mib()
-
-
-def peak_rss_mib():
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def windows(env, company):
-    """Dates of the classification window, as the engine computes them."""
-    from dateutil.relativedelta import relativedelta  # noqa: PLC0415
-    from odoo import fields  # noqa: PLC0415
-
-    months = company.kam_window_months
-    today = fields.Date.context_today(env["kam.classification.engine"])
-    start = today - relativedelta(months=months) + relativedelta(days=1)
-    return today, start, start - relativedelta(months=months)
-
-
-# --- generation -----------------------------------------------------------
-def generate(env, payload):
-    """Customers, products, KAMs, posted invoices and their lines."""
-    from dateutil.relativedelta import relativedelta  # noqa: PLC0415
-
-    cr = env.cr
-    company = env.ref("base.main_company")
-    journal = env["account.journal"].search(
-        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-    )
-    Account = env["account.account"]
-    receivable = Account.search(
-        [
-            *Account._check_company_domain(company),
-            ("account_type", "=", "asset_receivable"),
-            ("deprecated", "=", False),
-        ],
-        limit=1,
-    )
-    income = journal.default_account_id
-    if not (journal and income and receivable):
-        raise RuntimeError("The company has no chart of accounts with a sale journal.")
-    products = (
-        env["product.product"]
-        .with_company(company)
-        .create(
-            [
-                {
-                    "name": name,
-                    "list_price": price,
-                    "standard_price": cost,
-                    "type": "consu",
-                }
-                for name, price, cost in PRODUCTS
-            ]
-        )
-    )
-    kam_group = env.ref("kam_management.group_kam_user")
-    kams = max(2, min(20, payload["customers"] // 5000))
-    env["res.users"].with_context(no_reset_password=True).create(
-        [
-            {
-                "name": f"Bench KAM {index}",
-                "login": KAM_LOGIN % index,
-                "company_id": company.id,
-                "company_ids": [(6, 0, [company.id])],
-                "groups_id": [(6, 0, [env.ref("base.group_user").id, kam_group.id])],
-            }
-            for index in range(1, kams + 1)
-        ]
-    )
-    env.flush_all()
-
-    today = windows(env, company)[0]
-    days = (today - (today - relativedelta(months=HISTORY_MONTHS))).days
-    n_moves = math.ceil(payload["lines"] / payload["lines_per_move"])
-    params = {
-        "n": payload["customers"],
-        "m": payload["lines"],
-        "k": n_moves,
-        "lpm": payload["lines_per_move"],
-        "refund": REFUND_SHARE,
-        "days": days,
-        "today": today,
-        "company": company.id,
-        "journal": journal.id,
-        "currency": company.currency_id.id,
-        "income": income.id,
-        "receivable": receivable.id,
-        "uid": env.uid,
-        "products": products.ids,
-        "uom": products[0].uom_id.id,
-    }
-    # Customers: idx 1..N; the invoices favour low indexes (random()^3), so
-    # that revenue follows a Pareto-like curve.
-    cr.execute(
-        """
-        CREATE TEMP TABLE bench_customer ON COMMIT DROP AS
-        SELECT g AS idx, nextval('res_partner_id_seq')::int AS id,
-               'Bench Customer ' || lpad(g::text, 7, '0') AS name
-          FROM generate_series(1, %(n)s) g;
-        INSERT INTO res_partner (
-            id, name, complete_name, commercial_company_name, ref,
-            commercial_partner_id, is_company, active, type, lang, email,
-            email_normalized, customer_rank, supplier_rank, partner_share,
-            employee, color, autopost_bills, create_uid, create_date,
-            write_uid, write_date)
-        SELECT id, name, name, name, 'BENCH-' || lpad(idx::text, 7, '0'),
-               id, TRUE, TRUE, 'contact', 'en_US',
-               'customer' || idx || '@bench.example',
-               'customer' || idx || '@bench.example', 1, 0, TRUE,
-               FALSE, 0, 'ask', %(uid)s, NOW() AT TIME ZONE 'UTC',
-               %(uid)s, NOW() AT TIME ZONE 'UTC'
-          FROM bench_customer;
-        CREATE TEMP TABLE bench_product ON COMMIT DROP AS
-        SELECT row_number() OVER (ORDER BY pp.id) AS idx, pp.id,
-               pt.list_price, pt.name ->> 'en_US' AS name
-          FROM product_product pp
-          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         WHERE pp.id = ANY(%(products)s);
-        """,
-        params,
-    )
-    cr.execute(
-        """
-        CREATE TEMP TABLE bench_move ON COMMIT DROP AS
-        WITH draw AS MATERIALIZED (
-            SELECT g AS idx,
-                   LEAST(%(n)s, 1 + floor(%(n)s * random() ^ 3)::int) AS cidx,
-                   random() < %(refund)s AS is_refund,
-                   floor(random() * %(days)s)::int AS age
-              FROM generate_series(1, %(k)s) g
-        )
-        SELECT d.idx, nextval('account_move_id_seq')::int AS id,
-               c.id AS partner_id, c.name AS partner_name,
-               CASE WHEN d.is_refund THEN 'out_refund' ELSE 'out_invoice' END
-                   AS move_type,
-               CASE WHEN d.is_refund THEN 'BENCH/RINV/' ELSE 'BENCH/INV/' END
-                   AS prefix,
-               %(today)s::date - d.age AS invoice_date
-          FROM draw d
-          JOIN bench_customer c ON c.idx = d.cidx;
-        CREATE TEMP TABLE bench_line ON COMMIT DROP AS
-        WITH draw AS MATERIALIZED (
-            SELECT g AS idx,
-                   (g - 1) / %(lpm)s + 1 AS move_idx,
-                   (g - 1) %% %(lpm)s + 1 AS seq,
-                   1 + floor(random() * (SELECT count(*) FROM bench_product))::int
-                       AS pidx,
-                   (1 + floor(200 * random() ^ 3))::numeric AS quantity,
-                   0.85 + 0.3 * random() AS price_factor
-              FROM generate_series(1, %(m)s) g
-        )
-        SELECT d.idx, m.id AS move_id, d.seq, p.id AS product_id,
-               p.name AS product_name, d.quantity,
-               round((p.list_price * d.price_factor)::numeric, 2) AS price_unit,
-               round(d.quantity * round((p.list_price * d.price_factor)::numeric, 2),
-                     2) AS subtotal
-          FROM draw d
-          JOIN bench_move m ON m.idx = d.move_idx
-          JOIN bench_product p ON p.idx = d.pidx;
-        CREATE TEMP TABLE bench_total ON COMMIT DROP AS
-        SELECT move_id, SUM(subtotal) AS total
-          FROM bench_line
-      GROUP BY move_id;
-        """,
-        params,
-    )
-    cr.execute(
-        """
-        INSERT INTO account_move (
-            id, name, sequence_prefix, sequence_number, state, move_type,
-            auto_post, journal_id, company_id, currency_id, partner_id,
-            commercial_partner_id, partner_shipping_id,
-            invoice_partner_display_name, date, invoice_date, invoice_date_due,
-            payment_state, invoice_currency_rate, amount_untaxed, amount_tax,
-            amount_total, amount_residual, amount_untaxed_signed,
-            amount_untaxed_in_currency_signed, amount_tax_signed,
-            amount_total_signed, amount_total_in_currency_signed,
-            amount_residual_signed, is_storno, always_tax_exigible, checked,
-            posted_before, made_sequence_gap, is_move_sent, is_manually_modified,
-            create_uid, create_date, write_uid, write_date)
-        SELECT m.id, m.prefix || lpad(m.idx::text, 8, '0'), m.prefix, m.idx,
-               'posted', m.move_type, 'no', %(journal)s, %(company)s,
-               %(currency)s, m.partner_id, m.partner_id, m.partner_id,
-               m.partner_name, m.invoice_date, m.invoice_date,
-               m.invoice_date + 30, 'not_paid', 1.0, t.total, 0, t.total,
-               t.total, s.sign * t.total, s.sign * t.total, 0, s.sign * t.total,
-               s.sign * t.total, s.sign * t.total, FALSE, FALSE, TRUE, TRUE,
-               FALSE, FALSE, FALSE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-               NOW() AT TIME ZONE 'UTC'
-          FROM bench_move m
-          JOIN bench_total t ON t.move_id = m.id
-         CROSS JOIN LATERAL (
-             SELECT CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign
-         ) s;
-        INSERT INTO account_move_line (
-            move_id, move_name, sequence, journal_id, company_id,
-            company_currency_id, currency_id, account_id, partner_id,
-            product_id, product_uom_id, name, display_type, parent_state,
-            date, invoice_date, quantity, price_unit, price_subtotal,
-            price_total, discount, balance, amount_currency, debit, credit,
-            amount_residual, amount_residual_currency, tax_base_amount,
-            discount_amount_currency, discount_balance, reconciled,
-            is_downpayment, is_imported, tax_tag_invert, create_uid,
-            create_date, write_uid, write_date)
-        SELECT l.move_id, m.prefix || lpad(m.idx::text, 8, '0'), 10 + l.seq,
-               %(journal)s, %(company)s, %(currency)s, %(currency)s,
-               %(income)s, m.partner_id, l.product_id, %(uom)s, l.product_name,
-               'product', 'posted', m.invoice_date, m.invoice_date, l.quantity,
-               l.price_unit, l.subtotal, l.subtotal, 0, b.balance, b.balance,
-               GREATEST(b.balance, 0), GREATEST(-b.balance, 0), 0, 0, 0, 0, 0,
-               FALSE, FALSE, FALSE, FALSE, %(uid)s, NOW() AT TIME ZONE 'UTC',
-               %(uid)s, NOW() AT TIME ZONE 'UTC'
-          FROM bench_line l
-          JOIN bench_move m ON m.id = l.move_id
-         CROSS JOIN LATERAL (
-             SELECT CASE WHEN m.move_type = 'out_refund' THEN l.subtotal
-                         ELSE -l.subtotal END AS balance
-         ) b;
-        INSERT INTO account_move_line (
-            move_id, move_name, sequence, journal_id, company_id,
-            company_currency_id, currency_id, account_id, partner_id, name,
-            display_type, parent_state, date, invoice_date, date_maturity,
-            quantity, price_unit, price_subtotal, price_total, discount,
-            balance, amount_currency, debit, credit, amount_residual,
-            amount_residual_currency, tax_base_amount, discount_amount_currency,
-            discount_balance, reconciled, is_downpayment, is_imported,
-            tax_tag_invert, create_uid, create_date, write_uid, write_date)
-        SELECT m.id, m.prefix || lpad(m.idx::text, 8, '0'), 10000, %(journal)s,
-               %(company)s, %(currency)s, %(currency)s, %(receivable)s,
-               m.partner_id, m.prefix || lpad(m.idx::text, 8, '0'),
-               'payment_term', 'posted', m.invoice_date, m.invoice_date,
-               m.invoice_date + 30, 1, 0, 0, 0, 0, b.balance, b.balance,
-               GREATEST(b.balance, 0), GREATEST(-b.balance, 0), b.balance,
-               b.balance, 0, 0, 0, FALSE, FALSE, FALSE, FALSE, %(uid)s,
-               NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-          FROM bench_move m
-          JOIN bench_total t ON t.move_id = m.id
-         CROSS JOIN LATERAL (
-             SELECT CASE WHEN m.move_type = 'out_refund' THEN -t.total
-                         ELSE t.total END AS balance
-         ) b;
-        """,
-        params,
-    )
-    env["ir.config_parameter"].set_param(
-        SIZE_PARAM,
-        json.dumps(
-            {
-                "customers": payload["customers"],
-                "lines": payload["lines"],
-                "lines_per_move": payload["lines_per_move"],
-            }
-        ),
-    )
-    return {"moves": n_moves}
+        harness.print_goal(goal["pass"], f"{goal['goal']:<44}", goal["value"])
 
 
 def seed(env, payload):
@@ -763,7 +302,7 @@ def seed(env, payload):
     """
     cr = env.cr
     company = env.ref("base.main_company")
-    today, start, _prev_start = windows(env, company)
+    today, start, _prev_start = harness.windows(env, company)
     cr.execute(
         """
         DELETE FROM mail_message WHERE model = 'kam.account';
@@ -774,7 +313,9 @@ def seed(env, payload):
         """
     )
     kams = (
-        env["res.users"].search([("login", "=like", KAM_LOGIN % "%")], order="id").ids
+        env["res.users"]
+        .search([("login", "=like", harness.KAM_LOGIN % "%")], order="id")
+        .ids
     )
     # kam_account.active follows the customer's (stored related field).
     cr.execute(
@@ -874,53 +415,6 @@ def seed(env, payload):
 
 
 # --- measurement ----------------------------------------------------------
-class PhaseTimer:
-    """Exclusive time spent in each engine method during a run."""
-
-    def __init__(self, env):
-        self.engine_class = type(env["kam.classification.engine"])
-        self.module = sys.modules[self.engine_class._run.__module__]
-        self.times = {}
-        self.stack = []
-        self.saved = []
-
-    def __enter__(self):
-        for name in ("_run", *PHASES):
-            if name == "classify":
-                if hasattr(self.module, name):
-                    self._patch(self.module, name)
-            elif hasattr(self.engine_class, name):
-                self._patch(self.engine_class, name)
-        return self
-
-    def __exit__(self, *exc):
-        for owner, name, had_own, original in reversed(self.saved):
-            if had_own:
-                setattr(owner, name, original)
-            else:
-                delattr(owner, name)
-        self.saved = []
-
-    def _patch(self, owner, name):
-        original = getattr(owner, name)
-        self.saved.append((owner, name, name in vars(owner), original))
-
-        @functools.wraps(original)
-        def timed(*args, **kwargs):
-            self.stack.append(0.0)
-            started = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent = time.perf_counter() - started
-                inner = self.stack.pop()
-                if self.stack:
-                    self.stack[-1] += spent
-                self.times[name] = self.times.get(name, 0.0) + spent - inner
-
-        setattr(owner, name, timed)
-
-
 def cancel_invoices(env, company, start):
     """Cancel a spread-out ``CANCELLED_SHARE`` of the window's invoices.
 
@@ -1009,32 +503,15 @@ def timed_commit(cr):
     }
 
 
-def capture_query(cr, call):
-    """Run ``call()`` and return the first query it sent through ``cr``."""
-    queries = []
-    original = cr.execute
-
-    def recording(query, *args, **kwargs):
-        queries.append((query, args, kwargs))
-        return original(query, *args, **kwargs)
-
-    cr.execute = recording
-    try:
-        call()
-    finally:
-        del cr.execute
-    return queries[0]
-
-
 def measure(env, payload):
     cr = env.cr
     company = env.ref("base.main_company")
     engine = env["kam.classification.engine"].sudo()
-    today, start, prev_start = windows(env, company)
+    today, start, prev_start = harness.windows(env, company)
     env.flush_all()
 
     started = time.perf_counter()
-    query, args, kwargs = capture_query(
+    query, args, kwargs = harness.capture_query(
         cr, lambda: engine._read_figures(company, prev_start, start, today)
     )
     read_figures_s = time.perf_counter() - started
@@ -1065,7 +542,7 @@ def measure(env, payload):
     cr.execute("SELECT count(*) FROM res_partner WHERE ref LIKE %s", ["BENCH-%"])
     customers = cr.fetchone()[0]
 
-    rss_before = current_rss_mib()
+    rss_before = harness.current_rss_mib()
     runs = []
     cancelled = []
     try:
@@ -1089,7 +566,7 @@ def measure(env, payload):
         "figure_rows": len(rows),
         "runs": runs,
         "rss_before_run_mib": rss_before,
-        "peak_rss_mib": peak_rss_mib(),
+        "peak_rss_mib": harness.peak_rss_mib(),
     }
 
 
@@ -1102,7 +579,7 @@ def measure_runs(env, company, start, cancelled):
         if label == "third":
             cancelled.extend(cancel_invoices(env, company, start))
         queries = cr.sql_log_count
-        with PhaseTimer(env) as timer:
+        with harness.MethodTimer(phase_targets(env)) as timer:
             started = time.perf_counter()
             run = env["kam.classification.run"]._classify_company(
                 company, trigger="manual"
@@ -1130,7 +607,7 @@ def measure_runs(env, company, start, cancelled):
                 "duration": run.duration,
                 "queries": cr.sql_log_count - queries,
                 "rows_written": rows_written,
-                "peak_rss_mib": peak_rss_mib(),
+                "peak_rss_mib": harness.peak_rss_mib(),
                 "counts": {key: run[key] for key in RUN_COUNTS},
                 "warnings": run.warnings or None,
                 "phases": phases,
@@ -1140,6 +617,18 @@ def measure_runs(env, company, start, cancelled):
         )
     return runs
 
+
+def phase_targets(env):
+    """The engine's methods and the engine module's ``classify``."""
+    engine_class = type(env["kam.classification.engine"])
+    module = sys.modules[engine_class._run.__module__]
+    return [
+        (module if name == "classify" else engine_class, name)
+        for name in ("_run", *PHASES)
+    ]
+
+
+WORKERS = {"generate": harness.generate, "seed": seed, "measure": measure}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -25,110 +25,39 @@ printed with PASS or MISS (exit code 0 either way, a measurement).
 """
 
 import argparse
-import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
 GOAL_SECONDS = 30.0
 GOAL_RATIO = 3.0
 REPEAT = 3
 
 
-def load_bench_classification():
-    path = Path(__file__).resolve().parent / "bench_classification.py"
-    spec = importlib.util.spec_from_file_location("bench_classification", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BC = load_bench_classification()
-
-
 def main(argv=None):
     args = parse_args(argv)
     if args.worker:
-        return run_worker(args.payload)
-    customers, lines = BC.SIZES["small" if args.small else "default"]
-    customers = args.customers or customers
-    lines = args.lines or lines
-    kam_dev = BC.load_kam_dev()
-    odoo = kam_dev.odoo_command()
-    if odoo is None:
-        sys.exit(kam_dev.odoo_missing_reason())
-    settings = kam_dev.pg_settings()
-    common = {
-        "dbname": args.database,
-        "db_args": kam_dev.db_args(settings),
-        "addons_path": kam_dev.addons_path(),
-        "customers": customers,
-        "lines": lines,
-        "lines_per_move": BC.LINES_PER_MOVE,
-    }
+        commit = args.worker == "generate"
+        return harness.worker(args.payload, WORKERS[args.worker], commit=commit)
+    sizes = harness.sizes_of(args)
     print(
-        f"Churn and lifetime value benchmark: {customers:,} customers, "
-        f"{lines:,} invoice lines, database {args.database}"
+        f"Churn and lifetime value benchmark: {sizes['customers']:,} customers, "
+        f"{sizes['lines']:,} invoice lines, database {args.database}"
     )
-    sizes = BC.database_sizes(settings, args.database) if args.reuse else None
-    wanted = {
-        "customers": customers,
-        "lines": lines,
-        "lines_per_move": BC.LINES_PER_MOVE,
-    }
-    if sizes == wanted:
-        BC.odoo_init(kam_dev, odoo, settings, args.database, "-u")
-        print("Reusing the generated data (addon updated).")
-    else:
-        started = time.monotonic()
-        kam_dev.drop_database(settings, args.database)
-        if args.template:
-            copy_database(settings, args.template, args.database)
-        BC.odoo_init(kam_dev, odoo, settings, args.database, "-i")
-        BC.run_subprocess(kam_dev, "generate", common)
-        BC.vacuum_analyze(settings, args.database)
-        elapsed = time.monotonic() - started
-        print(f"Database created and data generated in {elapsed:.0f} s.")
+    harness.prepare_generated_database(
+        __file__, args.database, sizes, reuse=args.reuse, template=args.template
+    )
+    harness.vacuum_analyze(args.database)
     print("Measuring in a fresh Odoo process...")
-    with BC.tempfile.TemporaryDirectory(prefix="kam_bench_clv_") as tmp:
-        path = Path(tmp) / "payload.json"
-        path.write_text(json.dumps(dict(common, result=str(Path(tmp) / "out"))))
-        BC.subprocess.run(
-            [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                "--worker",
-                "measure",
-                "--payload",
-                str(path),
-            ],
-            check=True,
-            env=kam_dev.python_env(),
-        )
-        report = json.loads((Path(tmp) / "out").read_text())
+    report = harness.run_in_odoo(
+        __file__, "measure", harness.odoo_payload(args.database, **sizes)
+    )
     print_report(report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     return 0
-
-
-def copy_database(settings, template, dbname):
-    import psycopg2  # noqa: PLC0415
-    from psycopg2 import sql  # noqa: PLC0415
-
-    conn = psycopg2.connect(**BC.libpq(settings, "postgres"))
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cr:
-            cr.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(dbname), sql.Identifier(template)
-                )
-            )
-    finally:
-        conn.close()
 
 
 def parse_args(argv):
@@ -136,9 +65,7 @@ def parse_args(argv):
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--small", action="store_true", help="quick check")
-    parser.add_argument("--customers", type=int, help="number of customers (N)")
-    parser.add_argument("--lines", type=int, help="number of invoice lines (M)")
+    harness.size_arguments(parser)
     parser.add_argument("--reuse", action="store_true", help="keep generated data")
     parser.add_argument(
         "--template",
@@ -146,10 +73,9 @@ def parse_args(argv):
         help="copy this database (with crm, sale and account installed, no "
         "demo data) instead of installing them: faster",
     )
-    parser.add_argument("--database", default=BC.DEFAULT_DB, help="database name")
+    parser.add_argument("--database", default=harness.DEFAULT_DB, help="database name")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--payload", help=argparse.SUPPRESS)
+    harness.worker_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -206,44 +132,10 @@ def print_report(report):
         (f"total < {GOAL_SECONDS:.0f} s", report["total_s"] < GOAL_SECONDS),
         (f"total < {GOAL_RATIO:g}x the bare history read", ratio < GOAL_RATIO),
     ):
-        print(f"  {'PASS' if ok else 'MISS'}  {goal}")
+        harness.print_goal(ok, goal)
 
 
-def run_worker(payload_path):
-    payload = json.loads(Path(payload_path).read_text())
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(
-        [
-            *payload["db_args"],
-            f"--addons-path={payload['addons_path']}",
-            "-d",
-            payload["dbname"],
-            "--log-level=warn",
-            "--workers=0",
-        ],
-        setup_logging=True,
-    )
-    registry = odoo.modules.registry.Registry(payload["dbname"])
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        result = measure(env)
-        cr.rollback()
-    result["peak_rss_mib"] = BC.peak_rss_mib()
-    Path(payload["result"]).write_text(json.dumps(result, default=str))
-    return 0
-
-
-def best_of(call):
-    times, value = [], None
-    for _attempt in range(REPEAT):
-        started = time.perf_counter()
-        value = call()
-        times.append(time.perf_counter() - started)
-    return min(times), value
-
-
-def measure(env):
+def measure(env, _payload):
     from odoo.addons.kam_management.kam_scoring import (  # noqa: PLC0415
         CLV_COLUMNS,
         CLV_INPUT_COLUMNS,
@@ -253,18 +145,18 @@ def measure(env):
     cr = env.cr
     company = env.ref("base.main_company")
     engine = env["kam.classification.engine"].sudo()
-    today, _start, _prev = BC.windows(env, company)
+    today, _start, _prev = harness.windows(env, company)
     config = company._kam_classification_config()
     env.flush_all()
 
     # A first run creates the accounts (its time is the whole run's).
-    started = time.perf_counter()
-    run = env["kam.classification.run"]._classify_company(company, trigger="manual")
-    run_s = time.perf_counter() - started
+    with harness.measured() as first_run:
+        run = env["kam.classification.run"]._classify_company(company, trigger="manual")
+    run_s = first_run["seconds"]
     assert run.state == "done", run.error
     env.flush_all()
 
-    query, args, kwargs = BC.capture_query(
+    query, args, kwargs = harness.capture_query(
         cr, lambda: engine._read_history(company, today)
     )
 
@@ -272,13 +164,16 @@ def measure(env):
         cr.execute(query, *args, **kwargs)
         return cr.fetchall()
 
-    bare_read_s, _rows = best_of(bare)
-    read_s, history = best_of(lambda: engine._read_history(company, today))
+    bare_read_s, _rows = harness.best_of(bare, REPEAT)
+    read_s, history = harness.best_of(
+        lambda: engine._read_history(company, today), REPEAT
+    )
     history["margin_pct"] = 30.0
-    fit_predict_s, (predictions, fits) = best_of(
+    fit_predict_s, (predictions, fits) = harness.best_of(
         lambda: predict_clv(
             history, config.clv_horizon_months, config.clv_discount_rate
-        )
+        ),
+        REPEAT,
     )
     Account = env["kam.account"]
     out = history[list(CLV_INPUT_COLUMNS)].join(predictions[list(CLV_COLUMNS)])
@@ -306,7 +201,7 @@ def measure(env):
         )
         return cr.rowcount
 
-    write_s, written = best_of(write)
+    write_s, written = harness.best_of(write, REPEAT)
     cr.execute(
         """
         SELECT count(*) FILTER (WHERE move_type IN ('out_invoice', 'out_refund')),
@@ -317,6 +212,7 @@ def measure(env):
     )
     moves, product_lines = cr.fetchone()
     return {
+        "peak_rss_mib": harness.peak_rss_mib(),
         "data": {
             "customers": len(history),
             "repeat_buyers": int((history["clv_frequency"] > 0).sum()),
@@ -339,6 +235,8 @@ def odoo_sql(code, *params):
 
     return SQL(code, *params)
 
+
+WORKERS = {"generate": harness.generate, "measure": measure}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,38 +12,31 @@ call. Everything is rolled back at the end: the database is left as it was.
 """
 
 import argparse
-import time
 
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+import harness
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration")
-    parser.add_argument("-d", "--database", required=True)
+    harness.existing_database_arguments(parser)
     parser.add_argument("-n", "--accounts", type=int, default=1000)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    with Registry(args.database).cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        start = time.perf_counter()
-        _generate(env, args.accounts)
-        print(f"setup: {time.perf_counter() - start:.1f} s")
+    harness.parse_odoo_config(args.config, args.database)
+    with harness.rolled_back_env(args.database) as env:
+        with harness.measured(env) as setup:
+            _generate(env, args.accounts)
+        print(f"setup: {setup['seconds']:.1f} s")
         for user in (env.ref("base.user_admin"), env.ref("base.user_demo")):
             accounts = env["kam.account"].with_user(user)
             accounts.kam_matrix_dashboard_data({})  # warm the registry caches
             env.invalidate_all()
-            queries = cr.sql_log_count
-            start = time.perf_counter()
-            data = accounts.kam_matrix_dashboard_data({})
+            with harness.measured(env) as figures:
+                data = accounts.kam_matrix_dashboard_data({})
             print(
-                f"{user.login}: {time.perf_counter() - start:.3f} s, "
-                f"{cr.sql_log_count - queries} queries, {data['total']} key "
+                f"{user.login}: {figures['seconds']:.3f} s, "
+                f"{figures['queries']} queries, {data['total']} key "
                 f"accounts, {len(data['points'])} on the matrix"
             )
-        cr.rollback()
 
 
 def _generate(env, count):

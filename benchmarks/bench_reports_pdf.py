@@ -14,17 +14,11 @@ Everything is rolled back at the end: the database is left as it was.
 """
 
 import argparse
-import os
 import re
-import socket
-import time
 import urllib.request
 from datetime import timedelta
 
-import odoo
-from dateutil.relativedelta import relativedelta
-from odoo import Command, api, fields
-from odoo.modules.registry import Registry
+import harness
 
 REPORTS = (
     ("account plan", "kam_reports.action_report_kam_account_plan", "plans"),
@@ -35,31 +29,27 @@ REPORTS = (
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration")
-    parser.add_argument("-d", "--database", required=True)
+    harness.existing_database_arguments(parser)
     parser.add_argument("-n", "--accounts", type=int, default=100)
     parser.add_argument("--http-port", type=int, default=0, help="0: a free port")
     args = parser.parse_args()
-    port = args.http_port or _free_port()
-    odoo.tools.config.parse_config(
-        [
-            "-c",
-            args.config,
-            "-d",
-            args.database,
-            f"--http-port={port}",
-            "--http-interface=127.0.0.1",
-            f"--db-filter=^{args.database}$",
-        ]
+    port = args.http_port or harness.kam_dev().free_port()
+    harness.parse_odoo_config(
+        args.config,
+        args.database,
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        f"--db-filter=^{args.database}$",
     )
+    import odoo  # noqa: PLC0415
+
     server = odoo.service.server.ThreadedServer(odoo.http.root)
     server.http_spawn()
-    with Registry(args.database).cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+    with harness.rolled_back_env(args.database, {"lang": "en_US"}) as env:
         env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
-        start = time.perf_counter()
-        accounts, plans = _generate(env, args.accounts)
-        print(f"setup: {time.perf_counter() - start:.1f} s, {len(accounts)} accounts")
+        with harness.measured(env) as setup:
+            accounts, plans = _generate(env, args.accounts)
+        print(f"setup: {setup['seconds']:.1f} s, {len(accounts)} accounts")
         report = env["ir.actions.report"]
         _warm_up_assets(report, port, accounts[:1])
         for _name, ref, target in REPORTS:  # templates compiled once, as in a server
@@ -67,21 +57,19 @@ def main():
         for name, ref, target in REPORTS:
             records = plans if target == "plans" else accounts
             env.invalidate_all()
-            start = time.perf_counter()
-            report._render_qweb_html(ref, records.ids)
-            html_time = time.perf_counter() - start
+            with harness.measured() as html:
+                report._render_qweb_html(ref, records.ids)
             env.invalidate_all()
-            start = time.perf_counter()
-            pdf, kind = report._render_qweb_pdf(ref, records.ids)
-            pdf_time = time.perf_counter() - start
+            with harness.measured() as whole:
+                pdf, kind = report._render_qweb_pdf(ref, records.ids)
             assert kind == "pdf" and pdf.startswith(b"%PDF"), kind
             pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
             print(
-                f"{name}: {len(records)} records, HTML {html_time:.2f} s, "
-                f"PDF {pdf_time:.2f} s, {pages} pages, {len(pdf) / 1024:.0f} KiB"
+                f"{name}: {len(records)} records, HTML {html['seconds']:.2f} s, "
+                f"PDF {whole['seconds']:.2f} s, {pages} pages, "
+                f"{len(pdf) / 1024:.0f} KiB"
             )
-        print("load average (1, 5, 15 min): %.1f %.1f %.1f" % os.getloadavg())
-        cr.rollback()
+        harness.print_load()
     server.stop()
 
 
@@ -97,13 +85,10 @@ def _warm_up_assets(report, port, account):
             pass
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _generate(env, count):
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415
+    from odoo import Command, fields  # noqa: PLC0415
+
     today = fields.Date.context_today(env["kam.account"])
     kam = env.ref("base.user_demo")
     product = env.ref("kam_management.demo_product_standard")

@@ -27,36 +27,21 @@ test) unless the benchmark cannot run.
 """
 
 import argparse
-import importlib.util
 import io
 import json
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
 DEFAULT_DB = "kam_bench_reports"
+# (customers, invoice lines, key accounts)
 SIZES = {"default": (100_000, 2_000_000, 1_000), "small": (2_000, 40_000, 100)}
 GOAL_SECONDS = 10.0
 SHARES = (0.1, 0.5, 1.0)
 TIERS = ("strategic", "key", "development")
-
-
-def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def classification_bench():
-    """benchmarks/bench_classification.py: its generator and helpers."""
-    return load("bench_classification", ROOT / "benchmarks" / "bench_classification.py")
 
 
 # --------------------------------------------------------------------------
@@ -65,70 +50,46 @@ def classification_bench():
 def main(argv=None):
     args = parse_args(argv)
     if args.worker:
-        return run_worker(args.worker, args.payload)
+        return harness.worker(args.payload, WORKERS[args.worker])
     customers, lines, keys = SIZES["small" if args.small else "default"]
-    customers = args.customers or customers
-    lines = args.lines or lines
+    sizes = {
+        "customers": args.customers or customers,
+        "lines": args.lines or lines,
+        "lines_per_move": harness.LINES_PER_MOVE,
+    }
     keys = args.key_accounts or keys
-    bench = classification_bench()
-    kam_dev = bench.load_kam_dev()
+    payload = harness.odoo_payload(
+        args.database, **sizes, key_accounts=keys, scaling=not args.no_scaling
+    )
     if args.writer_only:
-        settings = kam_dev.pg_settings()
-        figures = run_subprocess(
-            kam_dev,
-            "writer",
-            {
-                "dbname": args.database,
-                "db_args": kam_dev.db_args(settings),
-                "addons_path": kam_dev.addons_path(),
-                "customers": customers,
-                "key_accounts": keys,
-            },
-        )
-        report_writer(figures)
+        report_writer(harness.run_in_odoo(__file__, "writer", payload))
         return 0
-    odoo = kam_dev.odoo_command()
-    if odoo is None:
-        sys.exit(kam_dev.odoo_missing_reason())
-    kam_dev.check_oca_addons()
-    settings = kam_dev.pg_settings()
-    # The generator and the module installs of the classification benchmark,
-    # with both addons.
-    bench.ADDON = ",".join(kam_dev.ADDONS)
-    payload = {
-        "dbname": args.database,
-        "db_args": kam_dev.db_args(settings),
-        "addons_path": kam_dev.addons_path(),
-        "customers": customers,
-        "lines": lines,
-        "lines_per_move": bench.LINES_PER_MOVE,
-        "key_accounts": keys,
-        "scaling": not args.no_scaling,
-    }
     if args.measure_only:
-        figures = run_subprocess(kam_dev, "measure", payload)
-        report(figures)
+        report(harness.run_in_odoo(__file__, "measure", payload))
         return 0
+    dev = harness.kam_dev()
+    if dev.odoo_command() is None:
+        sys.exit(dev.odoo_missing_reason())
+    dev.check_oca_addons()
     started = time.monotonic()
-    exists = kam_dev._database_exists(settings, args.database)
-    wanted = {
-        "customers": customers,
-        "lines": lines,
-        "lines_per_move": bench.LINES_PER_MOVE,
-    }
-    if exists and args.reuse:
-        bench.odoo_init(kam_dev, odoo, settings, args.database, "-u")
-        print(f"Reusing {args.database}.")
-    else:
-        kam_dev.drop_database(settings, args.database)
+    # The classification benchmark's generator, with both addons installed.
+    addons = ",".join(dev.ADDONS)
+    if not (args.reuse and harness.database_exists(args.database)):
+        harness.drop_database(args.database)
         if args.template:
-            create_from_template(settings, args.template, args.database)
-        bench.odoo_init(kam_dev, odoo, settings, args.database, "-i")
-    if bench.database_sizes(settings, args.database) != wanted:
-        run_subprocess(kam_dev, "generate", payload)
-        print(f"{customers:,} customers and {lines:,} invoice lines generated.")
-    prepared = run_subprocess(kam_dev, "prepare", payload)
-    bench.vacuum_analyze(settings, args.database)
+            harness.copy_database(args.template, args.database)
+        harness.odoo_init(args.database, addons, "-i")
+    else:
+        harness.odoo_init(args.database, addons, "-u")
+        print(f"Reusing {args.database}.")
+    if harness.generated_sizes(args.database) != sizes:
+        harness.run_in_odoo(__file__, "generate", payload)
+        print(
+            f"{sizes['customers']:,} customers and {sizes['lines']:,} invoice "
+            "lines generated."
+        )
+    prepared = harness.run_in_odoo(__file__, "prepare", payload)
+    harness.vacuum_analyze(args.database)
     print(
         f"Prepared in {time.monotonic() - started:.0f} s: "
         f"{prepared['accounts']:,} accounts, {prepared['key_accounts']:,} key "
@@ -136,7 +97,7 @@ def main(argv=None):
         "customers invoiced in the last 12 months."
     )
     print("Measuring in a fresh Odoo process...")
-    figures = run_subprocess(kam_dev, "measure", payload)
+    figures = harness.run_in_odoo(__file__, "measure", payload)
     report(figures)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
@@ -172,57 +133,8 @@ def parse_args(argv):
         help="only the workbook writer, on N made-up customers and K key "
         "accounts, in an existing database with kam_reports (--database)",
     )
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--payload", help=argparse.SUPPRESS)
+    harness.worker_arguments(parser)
     return parser.parse_args(argv)
-
-
-def create_from_template(settings, template, dbname):
-    """PostgreSQL's copy of ``template`` (e.g. a database with crm, sale and
-    account installed), retried while another session uses the template."""
-    import psycopg2  # noqa: PLC0415 (an Odoo requirement)
-    from psycopg2 import sql  # noqa: PLC0415
-
-    keys = ("host", "port", "user", "password")
-    conn = psycopg2.connect(
-        dbname="postgres", **{k: settings[k] for k in keys if settings.get(k)}
-    )
-    conn.autocommit = True
-    try:
-        for attempt in range(10):
-            try:
-                with conn.cursor() as cr:
-                    cr.execute(
-                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                            sql.Identifier(dbname), sql.Identifier(template)
-                        )
-                    )
-                return
-            except psycopg2.errors.ObjectInUse:
-                if attempt == 9:
-                    raise
-                time.sleep(3)
-    finally:
-        conn.close()
-
-
-def run_subprocess(kam_dev, task, payload):
-    with tempfile.TemporaryDirectory(prefix="kam_bench_xlsx_") as tmp:
-        path = Path(tmp) / "payload.json"
-        path.write_text(json.dumps(dict(payload, result=str(Path(tmp) / "out"))))
-        subprocess.run(
-            [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                "--worker",
-                task,
-                "--payload",
-                str(path),
-            ],
-            check=True,
-            env=kam_dev.python_env(),
-        )
-        return json.loads((Path(tmp) / "out").read_text())
 
 
 def report(figures):
@@ -257,44 +169,17 @@ def report(figures):
             f"  per extra customer row: {slope:,.0f} bytes (constant memory), "
             f"{slope_mem:,.0f} bytes (all in memory)"
         )
-    verdict = "PASS" if full["seconds"] < GOAL_SECONDS else "MISS"
-    print(f"\nGoal: workbook < {GOAL_SECONDS:.0f} s: {verdict}")
+    print("\nGoal:")
+    harness.print_goal(
+        full["seconds"] < GOAL_SECONDS,
+        f"workbook < {GOAL_SECONDS:.0f} s",
+        full["seconds"],
+    )
 
 
 # --------------------------------------------------------------------------
 # Workers (Odoo loaded)
 # --------------------------------------------------------------------------
-def run_worker(task, payload_path):
-    payload = json.loads(Path(payload_path).read_text())
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(
-        [
-            *payload["db_args"],
-            f"--addons-path={payload['addons_path']}",
-            "-d",
-            payload["dbname"],
-            "--log-level=warn",
-            "--workers=0",
-        ],
-        setup_logging=True,
-    )
-    warnings.filterwarnings(
-        "ignore", message=".*werkzeug.urls", category=DeprecationWarning
-    )
-    registry = odoo.modules.registry.Registry(payload["dbname"])
-    if task == "generate":
-        task_function = classification_bench().generate
-    else:
-        task_function = {"prepare": prepare, "measure": measure, "writer": writer}[task]
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        result = task_function(env, payload)
-        cr.commit()
-    Path(payload["result"]).write_text(json.dumps(result, default=str))
-    return 0
-
-
 def prepare(env, payload):
     """Classify, then make the K largest customers key accounts with plans."""
     from odoo import Command  # noqa: PLC0415
@@ -390,123 +275,32 @@ def report_writer(figures):
 
 def writer(env, payload):
     """Time and memory of ``_write_workbook`` alone, on made-up figures of
-    N customers and K key accounts (copies of a template row)."""
-    import numpy as np  # noqa: PLC0415
-    import pandas as pd  # noqa: PLC0415
+    N customers and K key accounts: the database's own portfolio of the last
+    12 months (its customers, key accounts and plans repeated to N and K, with
+    Pareto-like revenues), so that the figures have the shape the writer
+    expects whatever it reads."""
     import xlsxwriter  # noqa: PLC0415
-    from odoo import fields  # noqa: PLC0415
 
     company = env.ref("base.main_company")
     report = env["report.kam_reports.portfolio_xlsx"].with_context(lang="en_US")
-    today = fields.Date.today()
+    data = env["kam.portfolio.data"].with_context(lang="en_US")
+    date_from, date_to = data._default_period()
+    base = data._portfolio(company, date_from, date_to)
+    if base["customers"].empty or not base["key_accounts"]:
+        raise RuntimeError(
+            "The database has no invoiced customer or key account in the last "
+            "12 months to copy: use one with the demo data."
+        )
     rows = []
     for share in SHARES:
         n = max(1, int(payload["customers"] * share))
         k = max(1, int(payload["key_accounts"] * share))
-        revenue = np.sort(np.random.default_rng(1).pareto(1.2, n) * 1000.0)[::-1]
-        total = revenue.sum()
-        cumulative = revenue.cumsum() / total * 100.0
-        customers = pd.DataFrame(
-            {
-                "account_id": np.arange(1, n + 1),
-                "name": [f"Customer {i:06d}" for i in range(n)],
-                "revenue": revenue,
-                "margin": revenue * 0.3,
-                "invoice_count": np.full(n, 12),
-                "share": revenue / total * 100.0,
-                "cumulative": cumulative,
-                "rank": np.arange(1, n + 1),
-                "pareto_class": np.where(
-                    cumulative < 80, "a", np.where(cumulative < 95, "b", "c")
-                ),
-            }
+        portfolio = dict(
+            base,
+            customers=_more_customers(base["customers"], n),
+            key_accounts=_repeated(base["key_accounts"], k),
+            plans=_repeated(base["plans"], k, key="account"),
         )
-        quadrants = ("invest", "selective", "maintain", "milk")
-        key_accounts = [
-            {
-                "name": f"Customer {i:06d}",
-                "kam": f"KAM {i % 20}",
-                "kam_id": i % 20,
-                "team": "A. Seller, B. Planner",
-                "tier": "key",
-                "tier_label": "Key",
-                "pareto_class": "a",
-                "pareto_class_label": "A",
-                "revenue": float(revenue[i]),
-                "margin": float(revenue[i]) * 0.3,
-                "rfm_recency": 5,
-                "rfm_frequency": 4,
-                "rfm_monetary": 5,
-                "rfm_segment": "champions",
-                "rfm_segment_label": "Champions",
-                "potential_score": 40.0 + i % 60,
-                "volume_score": 80.0,
-                "growth_score": 50.0,
-                "share_of_wallet_score": 30.0,
-                "profitability_score": 60.0,
-                "objectives_fit_score": 75.0,
-                "position_score": 20.0 + i % 80,
-                "has_position": True,
-                "quadrant": quadrants[i % 4],
-                "quadrant_label": quadrants[i % 4].title(),
-                "health_score": 64.0,
-                "sales_score": 70.0,
-                "opportunities_score": 55.0,
-                "relationships_score": 60.0,
-                "satisfaction_score": 80.0,
-                "alerts_score": 90.0,
-                "scorecard_date": today,
-                "scorecard_missing": "",
-                "coverage_warning": "No decision maker in the buying centre.",
-                "open_alert_count": i % 3,
-                "sc_pipeline_value": 50000.0,
-                "sc_won_value": 20000.0,
-                "sc_won_count": 2,
-                "sc_win_rate_pct": 40.0,
-                "plan": {
-                    "name": f"Plan {i}",
-                    "state": "active",
-                    "state_label": "Active",
-                    "achieved": 55.0,
-                    "revenue_target": 100000.0,
-                },
-            }
-            for i in range(k)
-        ]
-        key_accounts.sort(key=lambda r: r["quadrant"])
-        portfolio = {
-            "company": company,
-            "currency": company.currency_id,
-            "date_from": today.replace(year=today.year - 1),
-            "date_to": today,
-            "pareto_a": 80.0,
-            "pareto_b": 95.0,
-            "potential_threshold": 50.0,
-            "position_threshold": 50.0,
-            "max_accounts_per_kam": 4,
-            "customers": customers,
-            "key_accounts": key_accounts,
-            "plans": [
-                {
-                    "account": r["name"],
-                    "plan": r["plan"]["name"],
-                    "kam": r["kam"],
-                    "state": "Active",
-                    "date_start": today,
-                    "date_end": today,
-                    "open_actions": 3,
-                    "objective": "Revenue",
-                    "kpi": "Revenue",
-                    "unit": "$",
-                    "target": 100000.0,
-                    "actual": 55000.0,
-                    "achieved": 55.0,
-                }
-                for r in key_accounts
-            ],
-            "movements": [],
-            "class_moves": {("b", "a"): 10, ("a", "b"): 7},
-        }
         row = {"customers": n, "key_accounts": k}
         for key, options in (
             ("constant_mib", report.get_workbook_options()),
@@ -522,19 +316,51 @@ def writer(env, payload):
             if key == "constant_mib":
                 # Timed again without tracemalloc (which slows Python down).
                 out = io.BytesIO()
-                started = time.perf_counter()
-                workbook = xlsxwriter.Workbook(out, options)
-                report._write_workbook(workbook, portfolio)
-                workbook.close()
-                row["seconds"] = time.perf_counter() - started
+                with harness.measured() as timed:
+                    workbook = xlsxwriter.Workbook(out, options)
+                    report._write_workbook(workbook, portfolio)
+                    workbook.close()
+                row["seconds"] = timed["seconds"]
                 row["bytes"] = len(out.getvalue())
         rows.append(row)
     env.cr.rollback()
     return {"rows": rows}
 
 
-def _rss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _more_customers(customers, n):
+    """``customers`` (one row per customer) repeated to ``n`` rows, with
+    Pareto-like revenues and the ranking figures that follow from them."""
+    import numpy as np  # noqa: PLC0415
+
+    frame = customers.iloc[np.arange(n) % len(customers)].reset_index(drop=True)
+    revenue = np.sort(np.random.default_rng(1).pareto(1.2, n) * 1000.0)[::-1]
+    cumulative = revenue.cumsum() / revenue.sum() * 100.0
+    figures = {
+        "account_id": np.arange(1, n + 1),
+        "name": [f"Customer {i:06d}" for i in range(n)],
+        "revenue": revenue,
+        "margin": revenue * 0.3,
+        "share": revenue / revenue.sum() * 100.0,
+        "cumulative": cumulative,
+        "rank": np.arange(1, n + 1),
+        "pareto_class": np.where(
+            cumulative < 80, "a", np.where(cumulative < 95, "b", "c")
+        ),
+    }
+    for column, values in figures.items():
+        if column in frame.columns:
+            frame[column] = values
+    return frame
+
+
+def _repeated(rows, count, key="name"):
+    """``rows`` (dicts) repeated to ``count``, each copy's ``key`` numbered."""
+    return [
+        dict(row, **{key: f"{row.get(key)} {index:05d}"}) if key in row else row
+        for index, row in (
+            (index, rows[index % len(rows)]) for index in range(count if rows else 0)
+        )
+    ]
 
 
 def measure(env, payload):
@@ -552,7 +378,7 @@ def measure(env, payload):
     )
     Wizard = user_env["kam.portfolio.report.wizard"]
     Data = user_env["kam.portfolio.data"]
-    rss_before = _rss_mib()
+    rss_before = harness.peak_rss_mib()
 
     def build(**values):
         wizard = Wizard.create(dict({"company_id": company.id}, **values))
@@ -617,9 +443,16 @@ def measure(env, payload):
         "full": full,
         "scaling": scaling,
         "rss_before_mib": rss_before,
-        "rss_peak_mib": _rss_mib(),
+        "rss_peak_mib": harness.peak_rss_mib(),
     }
 
+
+WORKERS = {
+    "generate": harness.generate,
+    "prepare": prepare,
+    "measure": measure,
+    "writer": writer,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,10 +4,13 @@ screens' query counts, on the classification benchmark's large database.
 
     python3 benchmarks/bench_scorecard.py              # database kam_bench
     python3 benchmarks/bench_scorecard.py --json figures.json
+    python3 benchmarks/bench_scorecard.py --small --key-accounts 50  # quick
 
 1. Needs the database of ``bench_classification.py`` (100,000 customers,
    2,000,000 invoice lines, about 1,000 key accounts with a KAM); runs that
-   benchmark first when the database has no generated data.
+   benchmark first (with the same size options) when the database has no
+   generated data. The largest customers are made key accounts up to
+   ``--key-accounts`` (default 1,000).
 2. Adds, once (kept for the next runs), a year of activity to every key
    account, straight into PostgreSQL with set-based SQL, except the buying
    centre and the plans, created through the ORM: six contacts with buying
@@ -31,16 +34,15 @@ PASS or MISS; the exit code is 0 either way (a measurement, not a test).
 """
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
+ROOT = harness.ROOT
 GOAL_SECONDS = 30.0
 KEY_ACCOUNTS = 1000
 # One invoice in PAID_EVERY is left unpaid (some of them overdue).
@@ -65,27 +67,23 @@ SOURCES = (
 )
 
 
-def load_module(name):
-    spec = importlib.util.spec_from_file_location(
-        name, ROOT / "benchmarks" / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main(argv=None):
     args = parse_args(argv)
     if args.worker:
-        return run_worker(args.worker, args.payload)
-    classification = load_module("bench_classification")
-    kam_dev = classification.load_kam_dev()
-    settings = kam_dev.pg_settings()
-    if classification.database_sizes(settings, args.database) is None:
+        commit = args.worker == "seed"
+        return harness.worker(
+            args.payload, WORKERS[args.worker], commit=commit, context={"tz": "UTC"}
+        )
+    if harness.generated_sizes(args.database) is None:
         print(
             f"Database {args.database} has no generated data: running "
             "bench_classification.py first (several minutes)."
         )
+        sizes = [
+            f"--{name}={value}"
+            for name in ("customers", "lines")
+            if (value := getattr(args, name))
+        ]
         subprocess.run(
             [
                 sys.executable,
@@ -93,16 +91,14 @@ def main(argv=None):
                 "--database",
                 args.database,
                 "--reuse",
+                *(["--small"] if args.small else []),
+                *sizes,
             ],
             check=True,
         )
-    payload = {
-        "db_args": kam_dev.db_args(settings),
-        "addons_path": kam_dev.addons_path(),
-        "dbname": args.database,
-    }
-    seeded = run_subprocess(kam_dev, "seed", payload)
-    figures = run_subprocess(kam_dev, "measure", payload)
+    payload = harness.odoo_payload(args.database, key_accounts=args.key_accounts)
+    seeded = harness.run_in_odoo(__file__, "seed", payload)
+    figures = harness.run_in_odoo(__file__, "measure", payload)
     report = {"seeded": seeded, **figures}
     print_report(report)
     if args.json:
@@ -115,60 +111,21 @@ def parse_args(argv):
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--database", default="kam_bench", help="database name")
+    parser.add_argument("--database", default=harness.DEFAULT_DB, help="database name")
+    harness.size_arguments(parser)
+    parser.add_argument(
+        "--key-accounts",
+        type=int,
+        default=KEY_ACCOUNTS,
+        help="key accounts to give a year of activity (default %(default)s)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--payload", help=argparse.SUPPRESS)
+    harness.worker_arguments(parser)
     return parser.parse_args(argv)
 
 
-def run_subprocess(kam_dev, task, payload):
-    with tempfile.TemporaryDirectory(prefix="kam_bench_") as tmp:
-        path = Path(tmp) / "payload.json"
-        path.write_text(json.dumps(dict(payload, result=str(Path(tmp) / "out"))))
-        subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--worker", task]
-            + ["--payload", str(path)],
-            check=True,
-            env=kam_dev.python_env(),
-        )
-        return json.loads((Path(tmp) / "out").read_text())
-
-
-def run_worker(task, payload_path):
-    payload = json.loads(Path(payload_path).read_text())
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(
-        [
-            *payload["db_args"],
-            f"--addons-path={payload['addons_path']}",
-            "-d",
-            payload["dbname"],
-            "--log-level=warn",
-            "--workers=0",
-        ],
-        setup_logging=True,
-    )
-    # Odoo 18's mail module still calls a deprecated werkzeug helper: noise.
-    warnings.filterwarnings(
-        "ignore", message=".*werkzeug.urls", category=DeprecationWarning
-    )
-    registry = odoo.modules.registry.Registry(payload["dbname"])
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "UTC"})
-        if task == "seed":
-            result = seed(env)
-            cr.commit()
-        else:
-            result = measure(env)
-            cr.rollback()
-    Path(payload["result"]).write_text(json.dumps(result, default=str))
-    return 0
-
-
 # --- seeding --------------------------------------------------------------
-def seed(env):
+def seed(env, payload):
     """A year of activity for every key account (accounts seeded before are
     kept: only key accounts without a buying centre get theirs)."""
     from odoo import fields  # noqa: PLC0415
@@ -177,7 +134,7 @@ def seed(env):
     cr = env.cr
     company = env.ref("base.main_company")
     ctx = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
-    promoted = ensure_key_accounts(env, company, ctx)
+    promoted = ensure_key_accounts(env, company, ctx, payload["key_accounts"])
     pay_invoices(env)
     surveys = seed_surveys(env)
     accounts = env["kam.account"].search(
@@ -402,11 +359,11 @@ def seed(env):
     return result
 
 
-def ensure_key_accounts(env, company, ctx):
-    """Up to KEY_ACCOUNTS key accounts: the biggest other customers become
+def ensure_key_accounts(env, company, ctx, wanted):
+    """Up to ``wanted`` key accounts: the biggest other customers become
     key accounts of the benchmark's KAMs."""
     accounts = env["kam.account"].with_context(**ctx)
-    missing = KEY_ACCOUNTS - accounts.search_count(
+    missing = wanted - accounts.search_count(
         [("is_key_account", "=", True), ("company_id", "=", company.id)]
     )
     if missing <= 0:
@@ -490,55 +447,21 @@ def seed_surveys(env):
 
 
 # --- measurement ----------------------------------------------------------
-def measure(env):
+def measure(env, _payload):
     cr = env.cr
     accounts = env["kam.account"].search([("is_key_account", "=", True)])
     engine = env["kam.scorecard.engine"]
-    timings = {}
-    originals = {}
-    for name in SOURCES:
-        method = getattr(type(engine), name, None)
-        if method is None:
-            continue
-        originals[name] = method
-
-        def timed(self, *args, _name=name, _method=method, **kwargs):
-            start = time.perf_counter()
-            try:
-                return _method(self, *args, **kwargs)
-            finally:
-                timings[_name] = timings.get(_name, 0.0) + time.perf_counter() - start
-
-        setattr(type(engine), name, timed)
-    try:
-        env.invalidate_all()
-        queries = cr.sql_log_count
-        start = time.perf_counter()
+    sources = [(type(engine), name) for name in SOURCES]
+    env.invalidate_all()
+    with harness.MethodTimer(sources) as timer, harness.measured(env) as scorecard:
         engine._cron_compute_scorecards()
-        env.flush_all()
-        scorecard = {
-            "seconds": time.perf_counter() - start,
-            "queries": cr.sql_log_count - queries,
-            "sources": timings,
-        }
-    finally:
-        for name, method in originals.items():
-            setattr(type(engine), name, method)
+    scorecard["sources"] = timer.times
     alerts = []
     for label in ("first pass", "next night"):
         env.invalidate_all()
-        queries = cr.sql_log_count
-        start = time.perf_counter()
-        new = env["kam.alert"]._cron_evaluate_alerts()
-        env.flush_all()
-        alerts.append(
-            {
-                "label": label,
-                "seconds": time.perf_counter() - start,
-                "queries": cr.sql_log_count - queries,
-                "new_alerts": len(new),
-            }
-        )
+        with harness.measured(env) as figures:
+            new = env["kam.alert"]._cron_evaluate_alerts()
+        alerts.append(dict(figures, label=label, new_alerts=len(new)))
     screens = screen_queries(env, accounts)
     areas = {}
     for field in (
@@ -604,7 +527,6 @@ def view_spec(model, arch):
 
 def screen_queries(env, accounts):
     """Queries of the key-account list and form, as a KAM and as a director."""
-    cr = env.cr
     director_group = env.ref("kam_management.group_kam_manager")
     kam_group = env.ref("kam_management.group_kam_user")
     director = director_group.users.filtered(lambda u: u.id != env.uid)[:1] or env.user
@@ -625,25 +547,20 @@ def screen_queries(env, accounts):
             env.registry.clear_cache()
             model.web_search_read(domain, list_spec, limit=limit)  # warm caches
             env.invalidate_all()
-            queries = cr.sql_log_count
-            start = time.perf_counter()
-            rows = model.web_search_read(domain, list_spec, limit=limit)
+            with harness.measured(env) as read:
+                rows = model.web_search_read(domain, list_spec, limit=limit)
             figures[f"list_{limit}"] = {
                 "rows": len(rows["records"]),
-                "queries": cr.sql_log_count - queries,
-                "ms": (time.perf_counter() - start) * 1000,
+                "queries": read["queries"],
+                "ms": read["seconds"] * 1000,
             }
         record = model.search(domain, limit=1)
         env.invalidate_all()
         record.web_read(form_spec)
         env.invalidate_all()
-        queries = cr.sql_log_count
-        start = time.perf_counter()
-        record.web_read(form_spec)
-        figures["form"] = {
-            "queries": cr.sql_log_count - queries,
-            "ms": (time.perf_counter() - start) * 1000,
-        }
+        with harness.measured(env) as read:
+            record.web_read(form_spec)
+        figures["form"] = {"queries": read["queries"], "ms": read["seconds"] * 1000}
         figures["visible_accounts"] = model.search_count(domain)
         result[label] = figures
     return result
@@ -672,10 +589,10 @@ def print_report(report):
     nightly = scorecard["seconds"] + report["alerts"][1]["seconds"]
     first = scorecard["seconds"] + report["alerts"][0]["seconds"]
     for label, value in (("nightly pass", nightly), ("first night", first)):
-        verdict = "PASS" if value < GOAL_SECONDS else "MISS"
-        print(
-            f"{label} (scorecard + alerts): {value:.2f} s "
-            f"(goal < {GOAL_SECONDS:.0f} s): {verdict}"
+        harness.print_goal(
+            value < GOAL_SECONDS,
+            f"{label} (scorecard + alerts) < {GOAL_SECONDS:.0f} s",
+            value,
         )
     print("\nAreas scored (accounts with a value, average):")
     for field, figures in report["areas"].items():
@@ -691,6 +608,8 @@ def print_report(report):
             f"form {figures['form']['queries']} q {figures['form']['ms']:.0f} ms"
         )
 
+
+WORKERS = {"seed": seed, "measure": measure}
 
 if __name__ == "__main__":
     sys.exit(main())

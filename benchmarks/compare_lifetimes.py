@@ -11,22 +11,13 @@ transactions.csv`` (2,357 customers, weeks) and prints the parameters and
 the largest difference of each prediction over all customers.
 """
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import harness
 import numpy as np
 import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter
 
-ROOT = Path(__file__).resolve().parent.parent
-SCORING = ROOT / "kam_management" / "kam_scoring"
-spec = importlib.util.spec_from_file_location(
-    "kam_scoring", SCORING / "__init__.py", submodule_search_locations=[str(SCORING)]
-)
-kam_scoring = importlib.util.module_from_spec(spec)
-sys.modules["kam_scoring"] = kam_scoring
-spec.loader.exec_module(kam_scoring)
+ROOT = harness.ROOT
+harness.load_scoring()
 from kam_scoring import clv  # noqa: E402
 
 

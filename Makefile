@@ -25,7 +25,7 @@ test: lint
 	$(PYTHON) scripts/kam_dev.py test
 
 # Odoo's own crm, sale and account tests with and without kam_management, in
-# two fresh databases side by side (long: see README, Development).
+# two fresh databases side by side (long: see README, Tests).
 test-core:
 	$(PYTHON) scripts/kam_dev.py core-test
 

@@ -1,6 +1,6 @@
 """Each KAM's actual share of time per activity against the reference profile.
 
-Time measure (documented in the README):
+Time measure (documented in the addon's readme/USAGE.md):
 
 * a done activity counts the *KAM hours per activity* of its type (0.5 by
   default, set on the activity type), for the user who marked it done (the

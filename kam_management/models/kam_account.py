@@ -2,17 +2,20 @@ import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import pandas as pd
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
+from ..kam_scoring import discounted_yearly_amounts
+from ..kam_scoring.scorecard import AREAS, KPI_MAPPINGS
 from .kam_account_plan import _is_director
 from .kam_classification_engine import WRITTEN_FIELDS
 from .kam_format import format_number
 from .kam_guard import is_internal_user_of
-from .res_company import WEIGHT_FIELDS
+from .res_company import AREA_WEIGHT_FIELDS, WEIGHT_FIELDS
 from .survey_survey import KAM_SURVEY_TYPE
 
 PARETO_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -141,6 +144,31 @@ def _role_node_id(role_id):
 
 def _user_node_id(user_id):
     return f"user-{user_id}"
+
+
+# ---- Lifetime value ----
+# Fields only a Key Account Director may change.
+INVESTMENT_FIELDS = frozenset({"investment_amount", "investment_years"})
+MAX_INVESTMENT = 1e12
+
+
+# ---- Scorecard ----
+LIGHTS = [("green", "Healthy"), ("amber", "Watch"), ("red", "At Risk")]
+TRENDS = [("up", "Improving"), ("flat", "Stable"), ("down", "Worsening")]
+# Stored KPI fields of the account (NULL: unknown) and the area scores.
+KPI_FIELDS = tuple(f"sc_{name}" for name in KPI_MAPPINGS)
+SCORE_FIELDS = (*(f"{area}_score" for area in AREAS), "health_score")
+# Figures stored beside the KPIs (not scored) and their column types; a
+# float left unknown stays NULL, a count unknown is 0.
+EXTRA_FIELDS = {
+    "sc_identified_count": "int4",
+    "sc_won_count": "int4",
+    "sc_won_value": "float8",
+    "sc_pipeline_value": "float8",
+    "sc_survey_sent_count": "int4",
+    "sc_survey_answer_count": "int4",
+    "sc_survey_nps": "float8",
+}
 
 
 class KamAccount(models.Model):
@@ -748,6 +776,19 @@ class KamAccount(models.Model):
                     fields=names,
                 )
             )
+        # The planned investment (lifetime value) is a director's too.
+        protected = INVESTMENT_FIELDS.intersection(fnames)
+        if (
+            protected
+            and not self.env.su
+            and not self.env.user.has_group("kam_management.group_kam_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Key Account Director can change: %(fields)s.",
+                    fields=self._field_names_text(protected),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -1149,7 +1190,21 @@ class KamAccount(models.Model):
 
     def _kam_get_system_fields(self):
         # Computed from the buying centre: nobody hides a coverage warning.
-        return super()._kam_get_system_fields() | set(COVERAGE_FIELDS)
+        # The scorecard's are written by the scorecard pass only.
+        return (
+            super()._kam_get_system_fields()
+            | set(COVERAGE_FIELDS)
+            | set(KPI_FIELDS)
+            | set(SCORE_FIELDS)
+            | set(EXTRA_FIELDS)
+            | {
+                "scorecard_date",
+                "scorecard_period_start",
+                "health_light",
+                "health_trend",
+                "scorecard_missing",
+            }
+        )
 
     def _compute_buying_role_count(self):
         groups = self.env["kam.buying.role"]._read_group(
@@ -2239,3 +2294,431 @@ class KamAccount(models.Model):
         return sorted(
             people.values(), key=lambda n: (n["rank"], n["name"], n["res_id"])
         )
+
+    # ---- Lifetime value ----
+    # Churn risk, lifetime value and the three-year projection of an account.
+    #
+    # The classification run writes the predictions and their inputs (see the
+    # lifetime value part of ``kam_classification_engine.py``); directors
+    # enter the investment they plan for an account (checked by
+    # ``_check_director_fields``), and the expected return follows from the
+    # projected gross margin.
+
+    # --- inputs of the models (whole purchase history) -------------------
+    clv_frequency = fields.Integer(
+        string="Repeat Purchases",
+        readonly=True,
+        help="Days with an invoice after the first one, over the whole history "
+        "(frequency).",
+    )
+    clv_recency = fields.Integer(
+        string="First to Last Purchase (days)",
+        readonly=True,
+        help="Days from the first to the last purchase (recency).",
+    )
+    clv_age = fields.Integer(
+        string="Customer Age (days)",
+        readonly=True,
+        help="Days from the first purchase to the classification (T).",
+    )
+    clv_monetary = fields.Monetary(
+        string="Average Repeat Purchase",
+        readonly=True,
+        help="Net invoiced value after the first purchase day, per repeat purchase.",
+    )
+    # --- predictions -------------------------------------------------------
+    churn_probability = fields.Float(
+        string="Churn Risk (%)",
+        readonly=True,
+        digits=(5, 1),
+        aggregator="avg",
+        help="Probability that the customer has stopped buying from us, "
+        "100 - P(alive) of the BG/NBD model fitted on all the company's "
+        "customers. A customer who never bought twice is not counted as lost.",
+    )
+    expected_purchases_12m = fields.Float(
+        string="Expected Purchases (12 Months)", readonly=True, digits=(16, 2)
+    )
+    expected_avg_value = fields.Monetary(
+        string="Expected Value per Purchase",
+        readonly=True,
+        help="Gamma-Gamma model: the customer's own average weighed against the "
+        "average of all customers, by how many purchases it rests on.",
+    )
+    expected_revenue_12m = fields.Monetary(
+        string="Expected Revenue (12 Months)", readonly=True
+    )
+    clv_value = fields.Monetary(
+        string="Lifetime Value",
+        readonly=True,
+        help="Expected revenue over the horizon of the settings, month by "
+        "month, discounted at the settings' rate.",
+    )
+    projected_revenue_y1 = fields.Monetary(string="Revenue Year 1", readonly=True)
+    projected_revenue_y2 = fields.Monetary(string="Revenue Year 2", readonly=True)
+    projected_revenue_y3 = fields.Monetary(string="Revenue Year 3", readonly=True)
+    projected_margin_y1 = fields.Monetary(
+        string="Gross Margin Year 1",
+        readonly=True,
+        help="Projected revenue times the account's gross margin (%).",
+    )
+    projected_margin_y2 = fields.Monetary(string="Gross Margin Year 2", readonly=True)
+    projected_margin_y3 = fields.Monetary(string="Gross Margin Year 3", readonly=True)
+    has_prediction = fields.Boolean(
+        compute="_compute_has_prediction",
+        help="The last classification could fit the models and predict this customer.",
+    )
+    # --- the director's investment and its expected return ------------------
+    investment_amount = fields.Monetary(
+        string="Planned Investment",
+        tracking=True,
+        help="What we plan to invest in this account (directors).",
+    )
+    investment_years = fields.Integer(
+        string="Investment Horizon (years)",
+        default=3,
+        tracking=True,
+        help="Years (1 to 3) of projected gross margin the investment is "
+        "weighed against.",
+    )
+    expected_margin_return = fields.Monetary(
+        string="Discounted Gross Margin",
+        compute="_compute_expected_return",
+        store=True,
+        help="Projected gross margin of the investment's years, discounted "
+        "month by month as the lifetime value is: each year's margin spread "
+        "evenly over its 12 months, month m worth (1 + r) ^ (-m / 12) today, r "
+        "the annual rate of the settings.",
+    )
+    expected_return_pct = fields.Float(
+        string="Expected Return (%)",
+        compute="_compute_expected_return",
+        store=True,
+        digits=(16, 1),
+        aggregator="avg",
+        help="(Discounted gross margin - planned investment) / planned "
+        "investment. The margin is the account's projected margin as it "
+        "buys today, not an estimate of what the investment adds.",
+    )
+
+    @api.depends("clv_value")
+    def _compute_has_prediction(self):
+        # NULL reads 0.0, and a predicted lifetime value is never 0: every
+        # customer keeps some chance of buying again.
+        for account in self:
+            account.has_prediction = bool(account.clv_value)
+
+    @api.depends(
+        "investment_amount",
+        "investment_years",
+        "clv_value",
+        "projected_margin_y1",
+        "projected_margin_y2",
+        "projected_margin_y3",
+        "company_id.kam_clv_discount_rate",
+    )
+    def _compute_expected_return(self):
+        for account in self:
+            # Accounts created by the classification have no horizon yet: 3.
+            years = min(account.investment_years or 3, 3)
+            margins = (
+                account.projected_margin_y1,
+                account.projected_margin_y2,
+                account.projected_margin_y3,
+            )[:years]
+            discounted = discounted_yearly_amounts(
+                margins, account.company_id.kam_clv_discount_rate
+            )
+            account.expected_margin_return = discounted
+            account.expected_return_pct = (
+                (discounted - account.investment_amount)
+                / account.investment_amount
+                * 100.0
+                if account.investment_amount > 0 and margins and account.clv_value
+                else False
+            )
+
+    @api.constrains("investment_amount", "investment_years")
+    def _check_investment(self):
+        for account in self:
+            if not 0 <= account.investment_amount <= MAX_INVESTMENT:
+                raise ValidationError(
+                    self.env._(
+                        "The planned investment of %(account)s must be between 0 "
+                        "and %(max)s (got %(amount)s).",
+                        account=account.display_name,
+                        max=format_number(self.env, MAX_INVESTMENT),
+                        amount=format_number(self.env, account.investment_amount),
+                    )
+                )
+            if account.investment_years and not 1 <= account.investment_years <= 3:
+                raise ValidationError(
+                    self.env._(
+                        "The investment horizon of %(account)s must be 1, 2 or 3 "
+                        "years (got %(years)s).",
+                        account=account.display_name,
+                        years=account.investment_years,
+                    )
+                )
+
+    # ---- Scorecard ----
+    # Scorecard fields of the key account (written by the scorecard pass;
+    # system fields, see _kam_get_system_fields).
+
+    moment_ids = fields.One2many(
+        "kam.moment.truth", "account_id", string="Moments of Truth"
+    )
+    snapshot_ids = fields.One2many(
+        "kam.scorecard.snapshot", "account_id", string="Scorecard History"
+    )
+    scorecard_date = fields.Datetime(string="Scorecard Computed On", readonly=True)
+    scorecard_period_start = fields.Date(string="Scorecard From", readonly=True)
+    sales_score = fields.Float(string="Sales (0-100)", readonly=True, digits=(5, 1))
+    opportunities_score = fields.Float(
+        string="Opportunities (0-100)", readonly=True, digits=(5, 1)
+    )
+    relationships_score = fields.Float(
+        string="Relationships (0-100)", readonly=True, digits=(5, 1)
+    )
+    satisfaction_score = fields.Float(
+        string="Satisfaction (0-100)", readonly=True, digits=(5, 1)
+    )
+    alerts_score = fields.Float(string="Alerts (0-100)", readonly=True, digits=(5, 1))
+    health_score = fields.Float(
+        string="Health (0-100)", readonly=True, digits=(5, 1), aggregator="avg"
+    )
+    health_light = fields.Selection(LIGHTS, string="Health", readonly=True, index=True)
+    health_trend = fields.Selection(
+        TRENDS,
+        readonly=True,
+        help="Health against the snapshot of the previous month.",
+    )
+    scorecard_missing = fields.Char(string="Area Codes without Data", readonly=True)
+    scorecard_missing_label = fields.Char(
+        string="Areas without Data",
+        compute="_compute_scorecard_missing_label",
+        help="Areas left out of the health for lack of data.",
+    )
+    sc_revenue_achieved_pct = fields.Float(
+        string="Revenue vs Objective to Date (%)", readonly=True, digits=(16, 1)
+    )
+    sc_margin_achieved_pct = fields.Float(
+        string="Margin vs Objective to Date (%)", readonly=True, digits=(16, 1)
+    )
+    sc_growth_pct = fields.Float(
+        string="Growth vs Previous Period (%)", readonly=True, digits=(16, 1)
+    )
+    sc_new_categories = fields.Float(
+        string="New Product Categories", readonly=True, digits=(16, 0)
+    )
+    sc_win_rate_pct = fields.Float(string="Win Rate (%)", readonly=True, digits=(16, 1))
+    sc_pipeline_coverage = fields.Float(
+        string="Pipeline / Objective Still to Achieve", readonly=True, digits=(16, 2)
+    )
+    sc_qualified_count = fields.Float(
+        string="Qualified Opportunities", readonly=True, digits=(16, 0)
+    )
+    sc_identified_count = fields.Integer(
+        string="Identified Opportunities", readonly=True
+    )
+    sc_won_count = fields.Integer(string="Won Opportunities", readonly=True)
+    sc_won_value = fields.Monetary(string="Won Value", readonly=True)
+    sc_pipeline_value = fields.Monetary(string="Open Pipeline", readonly=True)
+    sc_strong_contacts = fields.Float(
+        string="Contacts with Strength 3+", readonly=True, digits=(16, 0)
+    )
+    sc_decision_makers_covered_pct = fields.Float(
+        string="Decision Makers Covered (%)", readonly=True, digits=(16, 1)
+    )
+    sc_new_contacts = fields.Float(string="New Contacts", readonly=True, digits=(16, 0))
+    sc_interactions = fields.Float(string="Interactions", readonly=True, digits=(16, 0))
+    sc_survey_score = fields.Float(
+        string="Survey Score (0-10)", readonly=True, digits=(16, 1)
+    )
+    sc_survey_nps = fields.Float(
+        string="Net Promoter Score",
+        readonly=True,
+        digits=(16, 0),
+        help="Percentage of promoters (9-10) minus percentage of detractors "
+        "(0-6) among the answers to the NPS question in the period, from -100 "
+        "to 100.",
+    )
+    sc_survey_answer_count = fields.Integer(
+        string="Survey Answers in the Period", readonly=True
+    )
+    sc_survey_sent_count = fields.Integer(
+        string="Surveys Sent in the Period", readonly=True
+    )
+    sc_moments_balance_pct = fields.Float(
+        string="Moments of Truth Balance (%)", readonly=True, digits=(16, 1)
+    )
+    sc_alert_points_lost = fields.Float(
+        string="Points Lost to Open Alerts", readonly=True, digits=(16, 0)
+    )
+    scorecard_explanation = fields.Text(
+        string="How the Scorecard Is Made", compute="_compute_scorecard_explanation"
+    )
+    scorecard_kpis_missing = fields.Char(
+        string="KPI Codes without Data",
+        compute="_compute_scorecard_explanation",
+        help="Codes of the KPIs that could not be measured, between commas: "
+        "the scorecard shows them as 'not enough data', not as 0.",
+    )
+    scorecard_no_data = fields.Char(
+        string="Not Enough Data", compute="_compute_scorecard_explanation"
+    )
+
+    @api.model
+    def _kam_area_labels(self):
+        return [
+            ("sales", self.env._("Sales")),
+            ("opportunities", self.env._("Opportunities")),
+            ("relationships", self.env._("Relationships")),
+            ("satisfaction", self.env._("Satisfaction")),
+            ("alerts", self.env._("Alerts")),
+        ]
+
+    @api.depends("scorecard_missing")
+    @api.depends_context("lang")
+    def _compute_scorecard_missing_label(self):
+        labels = dict(self._kam_area_labels())
+        for account in self:
+            codes = [c for c in (account.scorecard_missing or "").split(",") if c]
+            account.scorecard_missing_label = ", ".join(labels[c] for c in codes)
+
+    # ------------------------------------------------------------------
+    # Explanation (from the stored values; nothing is recomputed)
+    # ------------------------------------------------------------------
+    @api.depends(
+        *KPI_FIELDS,
+        *SCORE_FIELDS,
+        "scorecard_date",
+        "scorecard_missing",
+        "sc_survey_sent_count",
+    )
+    @api.depends_context("lang")
+    def _compute_scorecard_explanation(self):
+        raw = self._kam_read_nullable([*KPI_FIELDS, *SCORE_FIELDS])
+        no_data = self.env._("not enough data")
+        for account in self:
+            values = raw.get(account.id, {})
+            account.scorecard_explanation = account._explain_scorecard(values)
+            account.scorecard_no_data = no_data
+            missing = [n for n in KPI_MAPPINGS if values.get(f"sc_{n}") is None]
+            account.scorecard_kpis_missing = (
+                ",{},".format(",".join(missing)) if account.scorecard_date else False
+            )
+
+    def _kam_read_nullable(self, fnames):
+        """Stored values with NULL kept as None (the ORM reads NULL as 0.0)."""
+        ids = [i for i in self.ids if i]
+        if not ids:
+            return {}
+        self.flush_model(fnames)
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM kam_account WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(f) for f in fnames),
+                ids,
+            )
+        )
+        return {row[0]: dict(zip(fnames, row[1:], strict=True)) for row in rows}
+
+    def _explain_scorecard(self, raw):
+        self.ensure_one()
+        if not self.scorecard_date:
+            return self.env._("No scorecard yet: it is computed every night.")
+        company = self.company_id
+        labels = dict(self._kam_area_labels())
+        kpi_labels = {
+            name: self._fields[f"sc_{name}"]._description_string(self.env)
+            for name in KPI_MAPPINGS
+        }
+        lines = []
+        for area in AREAS:
+            weight = company[AREA_WEIGHT_FIELDS[area]]
+            score = raw.get(f"{area}_score")
+            parts = []
+            for name, mapping in KPI_MAPPINGS.items():
+                if mapping.area != area:
+                    continue
+                value = raw.get(f"sc_{name}")
+                if value is None:
+                    parts.append(self._explain_kpi_missing(name, kpi_labels[name]))
+                    continue
+                points = float(mapping.points(pd.Series([value])).iloc[0])
+                parts.append(
+                    self.env._(
+                        "%(kpi)s %(value)s → %(points)s points",
+                        kpi=kpi_labels[name],
+                        value=format_number(self.env, value),
+                        points=format_number(self.env, round(points)),
+                    )
+                )
+            if score is None:
+                lines.append(
+                    self.env._(
+                        "%(area)s: not enough data (weight %(weight)s, left out): "
+                        "%(kpis)s.",
+                        area=labels[area],
+                        weight=format_number(self.env, weight),
+                        kpis="; ".join(parts),
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "%(area)s %(score)s/100 (weight %(weight)s): %(kpis)s.",
+                        area=labels[area],
+                        score=format_number(self.env, round(score, 1), digits=1),
+                        weight=format_number(self.env, weight),
+                        kpis="; ".join(parts),
+                    )
+                )
+        health = raw.get("health_score")
+        if health is None:
+            lines.append(self.env._("Health: not enough data in any area."))
+        else:
+            lines.append(
+                self.env._(
+                    "Health %(score)s/100: weighted mean of the areas with data "
+                    "(healthy from %(green)s, watch from %(amber)s).",
+                    score=format_number(self.env, round(health, 1), digits=1),
+                    green=format_number(self.env, company.kam_health_green_from),
+                    amber=format_number(self.env, company.kam_health_amber_from),
+                )
+            )
+        return "\n".join(lines)
+
+    def _explain_kpi_missing(self, name, label):
+        """What the explanation says of a KPI without data."""
+        if name == "survey_score" and self.sc_survey_sent_count:
+            return self.env._(
+                "%(kpi)s n/a: not enough data (%(sent)s surveys sent in the "
+                "period, none answered yet)",
+                kpi=label,
+                sent=self.sc_survey_sent_count,
+            )
+        return self.env._("%(kpi)s n/a", kpi=label)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_refresh_scorecard(self):
+        """Compute the scorecard of these accounts now."""
+        self.check_access("write")
+        self.env["kam.scorecard.engine"]._compute_scorecards(self)
+        return True
+
+    def action_view_scorecard_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Scorecard History of %(account)s", account=self.display_name
+            ),
+            "res_model": "kam.scorecard.snapshot",
+            "view_mode": "graph,pivot,list",
+            "domain": [("account_id", "=", self.id)],
+            "context": {"graph_groupbys": ["month:month"]},
+        }

@@ -9,11 +9,10 @@ returning the conditions it finds for all the given accounts at once (one
 query, or one set-based read, per rule, never one per account) as a list
 of dicts ``{"account_id", "key", "res_model", "res_id", "args"}``; ``key``
 names the object the condition is about (the invoice, the contact...) so
-that the same condition never raises a second alert. Other parts of the
-addon add rule types the same way: a ``selection_add`` on ``rule_type``
-plus its ``_kam_conditions_<type>`` method. The satisfaction part is meant
-to add ``satisfaction`` (negative moment of truth, survey answer below a
-threshold) like this.
+that the same condition never raises a second alert, and a method
+``_kam_text_<type>(condition, args)`` wording it. Another addon adds rule
+types the same way: a ``selection_add`` on ``rule_type`` plus those two
+methods.
 """
 
 from collections import defaultdict
@@ -27,6 +26,8 @@ from odoo.tools import SQL, create_unique_index, format_amount, format_date
 from ..kam_scoring.objectives import expected_to_date
 from .kam_format import format_number
 from .kam_guard import is_internal_user_of
+from .survey_survey import KAM_SURVEY_TYPE
+from .survey_user_input import VALID_NPS_LINE, flush_nps
 
 RULE_TYPES = [
     ("revenue_drop", "Falling Revenue"),
@@ -37,6 +38,8 @@ RULE_TYPES = [
     ("agreement_expiring", "Agreement Expiring"),
     ("opportunity_lost", "Opportunity Lost"),
     ("stale_assessment", "Stale Position Assessment"),
+    ("churn_risk", "High Churn Risk"),
+    ("satisfaction", "Negative Satisfaction"),
 ]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 # KPIs measured as a level (not accumulated over the period): the whole
@@ -617,6 +620,179 @@ class KamAlertRule(models.Model):
                     value = format_number(env, round(raw, 1))
             result[name] = value
         return result
+
+    # ---- High churn risk ----
+    # Alert rule "high churn risk": the churn risk of the last classification.
+    #
+    # Its threshold, and the two methods that find the conditions (one read for
+    # all the accounts) and word them.
+
+    churn_threshold_pct = fields.Float(
+        string="Churn Risk from (%)",
+        default=50.0,
+        digits=(16, 1),
+        help="High churn risk: alert when the churn risk of the last "
+        "classification (100 - P(alive) of the BG/NBD model) is at least this "
+        "percentage.",
+    )
+
+    @api.constrains("churn_threshold_pct")
+    def _check_churn_threshold(self):
+        for rule in self:
+            if not 1.0 <= rule.churn_threshold_pct <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "The churn risk threshold of the alert rule %(rule)s must "
+                        "be between 1 and 100%% (got %(value)s).",
+                        rule=rule.name,
+                        value=format_number(self.env, rule.churn_threshold_pct),
+                    )
+                )
+
+    def _kam_conditions_churn_risk(self, accounts, today):
+        risky = accounts.search_fetch(
+            [
+                ("id", "in", accounts.ids),
+                ("churn_probability", ">=", self.churn_threshold_pct),
+            ],
+            ["churn_probability", "expected_revenue_12m"],
+        )
+        return [
+            {
+                "account_id": account.id,
+                "key": "",
+                "args": {
+                    "risk": ("number", account.churn_probability),
+                    "threshold": ("number", self.churn_threshold_pct),
+                    "revenue": ("amount", account.expected_revenue_12m),
+                },
+            }
+            for account in risky
+        ]
+
+    def _kam_text_churn_risk(self, condition, args):
+        return self.env._(
+            "Churn risk %(risk)s%% (alert from %(threshold)s%%): the customer "
+            "buys much less often than its own history says it should. "
+            "Expected revenue of the next 12 months: %(revenue)s.",
+            **args,
+        )
+
+    # ---- Negative satisfaction ----
+    # Alert rule *satisfaction*: a negative moment of truth or a poor survey
+    # answer in the last days (one alert per moment, one per answer).
+
+    min_survey_score = fields.Float(
+        string="Lowest Acceptable Survey Answer",
+        default=7.0,
+        digits=(16, 1),
+        help="Negative satisfaction: alert when a contact answers the NPS "
+        "question (0-10) of a key account survey below this value, or when a "
+        "negative moment of truth is recorded, in the last days of the rule.",
+    )
+
+    @api.constrains("min_survey_score")
+    def _check_min_survey_score(self):
+        for rule in self:
+            if not 0.0 <= rule.min_survey_score <= 10.0:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s of the alert rule %(rule)s must be between "
+                        "%(min)s and %(max)s (got %(value)s).",
+                        field=self._fields["min_survey_score"]._description_string(
+                            self.env
+                        ),
+                        rule=rule.name,
+                        min=format_number(self.env, 0),
+                        max=format_number(self.env, 10),
+                        value=format_number(self.env, rule.min_survey_score),
+                    )
+                )
+
+    def _kam_conditions_satisfaction(self, accounts, today):
+        since = today - timedelta(days=self.days)
+        moments = self.env["kam.moment.truth"].search_fetch(
+            [
+                ("account_id", "in", accounts.ids),
+                ("outcome", "=", "negative"),
+                ("date", ">=", since),
+            ],
+            ["account_id", "date", "name"],
+        )
+        result = [
+            {
+                "account_id": moment.account_id.id,
+                "key": f"moment:{moment.id}",
+                "res_model": "kam.moment.truth",
+                "res_id": moment.id,
+                "kind": "moment",
+                "args": {"moment": moment.name, "date": ("date", moment.date)},
+            }
+            for moment in moments
+        ]
+        for account_id, answer_id, contact, value, done in self._kam_poor_answers(
+            accounts, since
+        ):
+            result.append(
+                {
+                    "account_id": account_id,
+                    "key": f"answer:{answer_id}",
+                    "res_model": "survey.user_input",
+                    "res_id": answer_id,
+                    "kind": "answer",
+                    "args": {
+                        "contact": contact or "-",
+                        "score": ("number", value),
+                        "threshold": ("number", self.min_survey_score),
+                        "date": ("date", done.date()),
+                    },
+                }
+            )
+        return result
+
+    def _kam_poor_answers(self, accounts, since):
+        """Completed answers below the threshold since ``since`` (one query)."""
+        self.env["survey.user_input"].flush_model(
+            ["kam_account_id", "state", "test_entry", "end_datetime", "partner_id"]
+        )
+        flush_nps(self.env)
+        self.env["survey.survey"].flush_model(["survey_type"])
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT ui.kam_account_id, ui.id, p.name,
+                       AVG(l.value_scale)::float8, ui.end_datetime
+                  FROM survey_user_input ui
+                  JOIN survey_survey s ON s.id = ui.survey_id
+                  JOIN survey_user_input_line l ON l.user_input_id = ui.id
+                  JOIN survey_question q ON q.id = l.question_id
+             LEFT JOIN res_partner p ON p.id = ui.partner_id
+                 WHERE ui.kam_account_id = ANY(%(ids)s)
+                   AND s.survey_type = %(type)s
+                   AND ui.state = 'done' AND NOT COALESCE(ui.test_entry, FALSE)
+                   AND ui.end_datetime >= %(since)s
+                   AND %(valid_line)s
+              GROUP BY ui.kam_account_id, ui.id, p.name, ui.end_datetime
+                HAVING AVG(l.value_scale) < %(threshold)s
+                """,
+                ids=accounts.ids,
+                type=KAM_SURVEY_TYPE,
+                since=fields.Datetime.to_datetime(since),
+                threshold=self.min_survey_score,
+                valid_line=VALID_NPS_LINE,
+            )
+        )
+
+    def _kam_text_satisfaction(self, condition, args):
+        if condition.get("kind") == "moment":
+            return self.env._(
+                "Negative moment of truth on %(date)s: %(moment)s", **args
+            )
+        return self.env._(
+            "%(contact)s answered %(score)s out of 10 to the satisfaction survey "
+            "on %(date)s (below %(threshold)s).",
+            **args,
+        )
 
 
 def group_accounts_by_rule(accounts, rules_by_company, rule_types):

@@ -12,6 +12,7 @@ are those of the addons installed in it, nothing global to the process.
 
 import io
 import logging
+import math
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from ..kam_scoring import (
     CLV_COLUMNS,
     CLV_INPUT_COLUMNS,
     DEFAULT_SCORERS,
+    ClvScorer,
     classify,
     position_scores,
 )
@@ -78,6 +80,13 @@ COMPONENT_KEYS = {
     "objectives_fit_score": "objectives_fit",
 }
 
+# ---- Churn risk and lifetime value ----
+# Run fields filled from each fit: {model: (prefix, parameter names)}.
+FIT_FIELDS = {
+    "bgnbd": ("clv_bgnbd", ("r", "alpha", "a", "b")),
+    "gamma_gamma": ("clv_gg", ("p", "q", "gamma")),
+}
+
 
 class KamClassificationEngine(models.AbstractModel):
     _name = "kam.classification.engine"
@@ -96,23 +105,66 @@ class KamClassificationEngine(models.AbstractModel):
 
     @api.model
     def _kam_scorers(self):
-        """The scorers a run of this database uses (classes or instances).
+        """The scorers a run of this database uses (classes or instances):
+        the default ones and the lifetime value's (``clv``).
 
         An addon adding a scorer extends this list with ``super()``, as it
         extends :meth:`_result_fields`; the engine runs them in dependency
         order, whatever their order here.
         """
-        return list(DEFAULT_SCORERS)
+        return [*DEFAULT_SCORERS, ClvScorer]
 
     @api.model
     def _classify(self, frame, config):
-        """Run this database's scorers on ``frame``."""
-        return classify(frame, config, self._kam_scorers())
+        """Run this database's scorers on ``frame``.
+
+        The customers only in the fit of the lifetime value models (see
+        :meth:`_build_frame`) are left out of the result.
+        """
+        result = classify(frame, config, self._kam_scorers())
+        if "clv_history_only" in result:
+            attrs = result.attrs
+            result = result.loc[~result["clv_history_only"].astype(bool)].copy()
+            result.attrs = attrs
+            # They had no revenue in the window, so no other score moved, but
+            # they took revenue ranks among the customers without revenue:
+            # close the gaps (the order is kept).
+            if "pareto_rank" in result and len(result):
+                result["pareto_rank"] = (
+                    result["pareto_rank"].rank(method="first").astype(int)
+                )
+        return result
 
     @api.model
     def _scorer_stats(self, result):
-        """Values of the run record from the scorers' own reports (hook)."""
-        return {}
+        """Values of the run record from the scorers' own reports (hook): the
+        lifetime value's fits (parameters, sample size, log-likelihood,
+        convergence)."""
+        stats = {}
+        info = result.attrs.get("scorer_info", {}).get("clv")
+        if not info:
+            return stats
+        fits = info["fits"]
+        bgnbd, spend = fits["bgnbd"], fits["gamma_gamma"]
+        status = bgnbd.status if not bgnbd.ok else spend.status
+        stats.update(
+            {
+                "clv_status": status,
+                "clv_customer_count": bgnbd.n,
+                "clv_repeat_buyers": bgnbd.repeat_buyers,
+                "clv_predicted_count": int(result["clv_value"].notna().sum()),
+            }
+        )
+        for model, (prefix, names) in FIT_FIELDS.items():
+            fit = fits[model]
+            stats[f"{prefix}_n"] = fit.n
+            stats[f"{prefix}_converged"] = fit.converged
+            stats[f"{prefix}_ll"] = (
+                fit.log_likelihood if math.isfinite(fit.log_likelihood) else False
+            )
+            for name in names:
+                stats[f"{prefix}_{name}"] = fit.params.get(name, False)
+        return stats
 
     # ------------------------------------------------------------------
     # The run
@@ -147,7 +199,7 @@ class KamClassificationEngine(models.AbstractModel):
 
         counts_class = result["pareto_class"].value_counts()
         counts_quadrant = result["quadrant"].value_counts()
-        return {
+        stats = {
             "window_start": start,
             "window_end": today,
             "account_count": len(result),
@@ -167,6 +219,15 @@ class KamClassificationEngine(models.AbstractModel):
             "warnings": self._warnings(company, accounts) or False,
             **scorer_stats,
         }
+        # The projected margins were written in SQL: the expected return of
+        # the accounts with a planned investment follows them here.
+        Account = self.env["kam.account"]
+        invested = Account.with_context(active_test=False).search(
+            [("company_id", "=", company.id), ("investment_amount", ">", 0)]
+        )
+        invested.modified(["projected_margin_y1"])
+        invested.flush_recordset()
+        return stats
 
     # ------------------------------------------------------------------
     # Reading
@@ -177,7 +238,10 @@ class KamClassificationEngine(models.AbstractModel):
 
         The invoiced revenue of ``company`` (``account.move.line``'s reader)
         dated in the current window or the previous one; archived customers
-        are left out.
+        are left out. Joined with the purchase history of every customer
+        ever invoiced (:meth:`_read_history`): all of them count in the fit
+        of the lifetime value models (leaving out those who stopped buying
+        would make churn look rare).
         """
         revenue = self.env["account.move.line"]._kam_revenue_sql(
             company, prev_start, end
@@ -224,7 +288,8 @@ class KamClassificationEngine(models.AbstractModel):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
         frame["invoice_count"] = frame["invoice_count"].astype(int)
         frame["last_invoice_date"] = pd.to_datetime(frame["last_invoice_date"])
-        return frame
+        history = self._read_history(company, end)
+        return frame.join(history, how="outer")
 
     @api.model
     def _add_new_accounts(self, accounts, partner_ids):
@@ -321,6 +386,15 @@ class KamClassificationEngine(models.AbstractModel):
         )
         positions = self._read_positions(company)
         frame["position_score"] = accounts["account_id"].map(positions).astype(float)
+        for column in ("clv_frequency", "clv_recency", "clv_age", "clv_monetary"):
+            if column not in frame:
+                frame[column] = float("nan")
+        # Customers who last bought before both windows and have no account:
+        # in the fit, but not classified (no account is created for them).
+        frame["clv_history_only"] = (
+            figures["revenue"].reindex(frame.index).isna()
+            & accounts["account_id"].reindex(frame.index).isna()
+        )
         return frame
 
     # ------------------------------------------------------------------
@@ -646,3 +720,79 @@ class KamClassificationEngine(models.AbstractModel):
             for user, count in groups
             if count > limit
         )
+
+    # ---- Churn risk and lifetime value ----
+    # Churn risk and lifetime value in the classification run.
+    #
+    # The models need each customer's whole purchase history, not the
+    # classification window: one more aggregated query reads it (per commercial
+    # partner, per company), its four figures join the engine's frame, and the
+    # ``clv`` scorer of the scoring package (BG/NBD and Gamma-Gamma) turns them
+    # into predictions. Its fits (parameters, sample size, log-likelihood,
+    # convergence) are recorded on the run. The history joins the figures in
+    # ``_read_figures``; ``_build_frame``, ``_classify``, ``_scorer_stats`` and
+    # ``_run`` each have their lifetime value part.
+
+    @api.model
+    def _read_history(self, company, today):
+        """Purchase history per commercial partner, in days, one query.
+
+        A purchase occasion is a day with at least one posted customer
+        invoice; credit notes count against the value, never as an occasion.
+        ``clv_frequency`` = occasions - 1, ``clv_recency`` = days from the
+        first to the last occasion, ``clv_age`` = days from the first to
+        ``today``, ``clv_monetary`` = net value after the first day per
+        repeat occasion (company currency, untaxed).
+        """
+        revenue = self.env["account.move.line"]._kam_revenue_sql(company, date_to=today)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH days AS (
+                    SELECT r.partner_id,
+                           r.invoice_date AS day,
+                           SUM(r.amount) AS amount,
+                           BOOL_OR(r.move_type = 'out_invoice') AS purchase
+                      FROM (%(revenue)s) r
+                  GROUP BY r.partner_id, r.invoice_date
+                )
+                SELECT d.partner_id,
+                       COUNT(*) FILTER (WHERE d.purchase) - 1,
+                       MIN(d.day) FILTER (WHERE d.purchase),
+                       MAX(d.day) FILTER (WHERE d.purchase),
+                       SUM(d.amount),
+                       (ARRAY_AGG(d.amount ORDER BY d.day)
+                            FILTER (WHERE d.purchase))[1]
+                  FROM days d
+                  JOIN res_partner p ON p.id = d.partner_id AND p.active
+              GROUP BY d.partner_id
+                HAVING BOOL_OR(d.purchase)
+                """,
+                revenue=revenue,
+            )
+        )
+        rows = pd.DataFrame(
+            self.env.cr.fetchall(),
+            columns=[
+                "partner_id",
+                "frequency",
+                "first",
+                "last",
+                "total",
+                "first_amount",
+            ],
+        ).set_index("partner_id")
+        first = pd.to_datetime(rows["first"])
+        history = pd.DataFrame(index=rows.index)
+        history["clv_frequency"] = rows["frequency"].astype(float)
+        history["clv_recency"] = (pd.to_datetime(rows["last"]) - first).dt.days.astype(
+            float
+        )
+        history["clv_age"] = (pd.Timestamp(today) - first).dt.days.astype(float)
+        repeat_value = pd.to_numeric(rows["total"]).astype(float) - pd.to_numeric(
+            rows["first_amount"]
+        ).astype(float)
+        history["clv_monetary"] = (repeat_value / history["clv_frequency"]).where(
+            history["clv_frequency"] > 0
+        )
+        return history

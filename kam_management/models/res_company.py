@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..kam_scoring import ClassificationConfig, config_problems
+from ..kam_scoring.scorecard import AREAS, ScorecardConfig, scorecard_problems
 from .kam_format import format_number
 from .mail_activity_type import TIME_CATEGORIES
 
@@ -36,6 +37,10 @@ PROFILE_FIELDS = {key: f"kam_time_ref_{key}" for key, _label in TIME_CATEGORIES}
 
 # ---- Lifetime value ----
 CLV_PROBLEMS = ("clv_horizon_out_of_range", "clv_discount_out_of_range")
+
+# ---- Scorecard ----
+# Company field holding the weight of each scorecard area.
+AREA_WEIGHT_FIELDS = {area: f"kam_health_weight_{area}" for area in AREAS}
 
 
 class ResCompany(models.Model):
@@ -317,3 +322,68 @@ class ResCompany(models.Model):
                         days=company.kam_agreement_notice_days,
                     )
                 )
+
+    # ---- Scorecard ----
+    # Weights of the scorecard's areas and the thresholds of its lights.
+
+    kam_health_weight_sales = fields.Float(string="Weight: Sales", default=30.0)
+    kam_health_weight_opportunities = fields.Float(
+        string="Weight: Opportunities", default=20.0
+    )
+    kam_health_weight_relationships = fields.Float(
+        string="Weight: Relationships", default=20.0
+    )
+    kam_health_weight_satisfaction = fields.Float(
+        string="Weight: Satisfaction", default=20.0
+    )
+    kam_health_weight_alerts = fields.Float(string="Weight: Alerts", default=10.0)
+    kam_health_green_from = fields.Float(string="Healthy from", default=70.0)
+    kam_health_amber_from = fields.Float(string="Watch from", default=40.0)
+
+    def _kam_scorecard_config(self):
+        self.ensure_one()
+        return ScorecardConfig(
+            area_weights={
+                area: self[fname] for area, fname in AREA_WEIGHT_FIELDS.items()
+            },
+            green_from=self.kam_health_green_from,
+            amber_from=self.kam_health_amber_from,
+        )
+
+    @api.constrains(
+        *AREA_WEIGHT_FIELDS.values(), "kam_health_green_from", "kam_health_amber_from"
+    )
+    def _check_kam_scorecard(self):
+        for company in self:
+            problems = scorecard_problems(company._kam_scorecard_config())
+            if problems:
+                raise ValidationError(
+                    "\n".join(company._kam_scorecard_message(*p) for p in problems)
+                )
+
+    def _kam_scorecard_message(self, code, params):
+        labels = dict(self.env["kam.account"]._kam_area_labels())
+        values = dict(params)
+        if "area" in values:
+            values["area"] = labels.get(values["area"], values["area"])
+        for key in ("weight", "value", "amber", "green"):
+            if key in values:
+                values[key] = format_number(self.env, values[key])
+        messages = {
+            "area_unknown": self.env._("Unknown scorecard area %(area)s."),
+            "area_weight_out_of_range": self.env._(
+                "The weight of the area %(area)s must be between 0 and 100 (got "
+                "%(weight)s)."
+            ),
+            "area_weights_all_zero": self.env._(
+                "At least one scorecard area must have a weight greater than zero."
+            ),
+            "light_out_of_range": self.env._(
+                "Health thresholds must be between 0 and 100 (got %(value)s)."
+            ),
+            "light_order": self.env._(
+                "The 'watch' threshold (%(amber)s) must be lower than the "
+                "'healthy' threshold (%(green)s)."
+            ),
+        }
+        return messages[code] % values

@@ -336,6 +336,20 @@ def seed(env, payload):
         "today": today,
         "start": start,
     }
+    # The wallet estimates scale with the revenue the addon reads.
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(
+        SQL(
+            """
+            CREATE TEMPORARY TABLE bench_revenue ON COMMIT DROP AS
+            SELECT r.partner_id, SUM(r.amount) AS amount
+              FROM (%s) r
+          GROUP BY r.partner_id
+            """,
+            env["account.move.line"]._kam_revenue_sql(company, start),
+        )
+    )
     cr.execute(
         """
         WITH chosen AS (
@@ -345,15 +359,7 @@ def seed(env, payload):
                AND (substr(p.ref, 7)::int <= %(top)s
                     OR substr(p.ref, 7)::int %% %(step)s = 0)
         ),
-        revenue AS (
-            SELECT m.partner_id, SUM(m.amount_untaxed_signed) AS amount
-              FROM account_move m
-             WHERE m.partner_id IN (SELECT id FROM chosen)
-               AND m.company_id = %(company)s
-               AND m.state = 'posted'
-               AND m.invoice_date >= %(start)s
-          GROUP BY m.partner_id
-        )
+        revenue AS (SELECT partner_id, amount FROM bench_revenue)
         INSERT INTO kam_account (
             partner_id, company_id, is_key_account, key_account_since,
             kam_user_id, tier, wallet_estimate, objectives_fit, quadrant_locked,

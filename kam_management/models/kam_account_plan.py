@@ -689,7 +689,8 @@ class KamAccountPlan(models.Model):
                 plan.id: {
                     "user_id": plan.kam_user_id.id,
                     "date_deadline": fields.Date.context_today(self),
-                    "summary": self.env._(
+                    # In the KAM's language, as the alerts' activities.
+                    "summary": plan.with_context(lang=plan.kam_user_id.lang).env._(
                         "Review the account plan %(plan)s", plan=plan.name
                     ),
                 }

@@ -235,22 +235,19 @@ class KamAgreement(models.Model):
         expiring = agreements.filtered(
             lambda a: a.state == "expiring" and not a.expiry_notified and a.kam_user_id
         )
-        self.env["mail.activity"]._kam_schedule_once(
-            expiring,
-            EXPIRY_ACTIVITY,
-            {
-                agreement.id: {
-                    "user_id": agreement.kam_user_id.id,
-                    "date_deadline": agreement.date_end,
-                    "summary": self.env._(
-                        "Agreement %(agreement)s ends on %(date)s: renew or "
-                        "renegotiate it",
-                        agreement=agreement.name,
-                        date=format_date(self.env, agreement.date_end),
-                    ),
-                }
-                for agreement in expiring
-            },
-        )
+        values = {}
+        for agreement in expiring:
+            # In the KAM's language, as the alerts' activities.
+            env = agreement.with_context(lang=agreement.kam_user_id.lang).env
+            values[agreement.id] = {
+                "user_id": agreement.kam_user_id.id,
+                "date_deadline": agreement.date_end,
+                "summary": env._(
+                    "Agreement %(agreement)s ends on %(date)s: renew or renegotiate it",
+                    agreement=agreement.name,
+                    date=format_date(env, agreement.date_end),
+                ),
+            }
+        self.env["mail.activity"]._kam_schedule_once(expiring, EXPIRY_ACTIVITY, values)
         expiring.sudo().write({"expiry_notified": True})
         return expiring

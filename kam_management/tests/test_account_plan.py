@@ -556,6 +556,29 @@ class TestAccountPlan(KamCommon):
         self.assertEqual(self.plan.last_review_date, self.today)
         self.assertFalse(self.plan.is_review_due)
 
+    def test_reminders_in_the_kam_language(self):
+        """The cron writes each reminder in its KAM's language, not its own."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["kam_management"], ["es_ES"])
+        self.kam_1.lang = "es_ES"
+        self.plan.write(
+            {"state": "active", "review_date": self.today - timedelta(days=1)}
+        )
+        agreement = self._agreement(10)
+        self.Plan.with_context(lang="en_US")._cron_plan_reminders()
+        review = self._open_activities(
+            self.plan, "kam_management.mail_activity_type_plan_review"
+        )
+        self.assertEqual(review.summary, f"Revisar el plan de cuenta {self.plan.name}")
+        expiry = self._open_activities(
+            agreement, "kam_management.mail_activity_type_agreement_expiring"
+        )
+        self.assertEqual(
+            expiry.summary,
+            f"El acuerdo {agreement.name} finaliza el "
+            f"{agreement.date_end.strftime('%d/%m/%Y')}: renovarlo o renegociarlo",
+        )
+
     def test_draft_plans_are_not_reviewed(self):
         self.plan.review_date = self.today - timedelta(days=1)
         self.Plan._cron_review_reminders()

@@ -1,8 +1,15 @@
 # Two entry points: `make run` (demo Odoo on localhost:8069) and `make test`.
 PYTHON ?= python3
 PORT ?= 8069
+# `make test-19`: the same suite on Odoo 19.0, with a Python whose `odoo` is
+# 19.0 (ODOO19_PYTHON), or the 19.0 source tree (ODOO19_SRC, the folder of
+# odoo-bin) and a Python that has its requirements. The addons for 19.0 are
+# built from the source into .series/19.0 (scripts/kam_series.py).
+ODOO19_PYTHON ?= $(PYTHON)
+ODOO19_SRC ?=
+ODOO19 = env ODOO_SRC="$(ODOO19_SRC)" $(ODOO19_PYTHON)
 
-.PHONY: run stop test test-core lint deps pre-commit readme
+.PHONY: run stop test test-19 test-core lint deps deps-19 pre-commit readme
 
 deps:
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
@@ -23,6 +30,16 @@ lint: deps
 
 test: lint
 	$(PYTHON) scripts/kam_dev.py test
+
+# The lint runs once, on the source, also for `make test test-19`.
+deps-19:
+	$(ODOO19) scripts/kam_dev.py check-odoo --series 19.0
+	$(ODOO19) scripts/kam_series.py build 19.0 > /dev/null
+	$(ODOO19) -m pip install -q -r requirements-dev.txt
+	$(ODOO19) -m pip install -q --no-deps -r .series/19.0/requirements-oca.txt
+
+test-19: lint deps-19
+	$(ODOO19) scripts/kam_dev.py test --series 19.0
 
 # Odoo's own crm, sale and account tests with and without kam_management, in
 # two fresh databases side by side (long: see README, Tests).

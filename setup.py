@@ -7,9 +7,19 @@ wheels built with setuptools-odoo). The pure scoring package is part of the
 addon (``odoo.addons.kam_management.kam_scoring``), where the addon imports it
 from; there is no second, top-level ``kam_scoring`` whose scorer registry
 would not be the one the addon uses.
+
+One wheel per Odoo series, as OCA publishes them: its version is the main
+addon's for that series (18.0.x.y.z, 19.0.x.y.z) and it requires the OCA
+addons' wheels of the same series (``odoo-addon-report_xlsx==19.0.*``). The
+series is the source's (18.0) unless ``KAM_SERIES`` names another, whose
+addons ``scripts/kam_series.py`` builds into ``build/series/<series>`` first:
+
+    python3 scripts/kam_series.py wheel 19.0     # dist/...-19.0.x.y.z-*.whl
 """
 
 import ast
+import importlib.util
+import os
 from pathlib import Path
 
 from setuptools import setup
@@ -18,24 +28,42 @@ ROOT = Path(__file__).resolve().parent
 ADDONS = ["kam_management", "kam_reports"]
 
 
+def _kam_series():
+    path = ROOT / "scripts" / "kam_series.py"
+    spec = importlib.util.spec_from_file_location("kam_series", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+kam_series = _kam_series()
+SERIES = os.environ.get("KAM_SERIES") or kam_series.SOURCE_SERIES
+# The addons of the series: the source itself, or a tree built from it.
+TREE = (
+    ROOT
+    if SERIES == kam_series.SOURCE_SERIES
+    else kam_series.build(SERIES, ROOT / "build" / "series" / SERIES)
+)
+
+
 def manifest(addon):
-    return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+    return ast.literal_eval((TREE / addon / "__manifest__.py").read_text())
 
 
 def addon_packages(addon):
     """Map odoo.addons.<addon>[.sub] package names to their folders."""
     return {
-        ".".join(("odoo", "addons", *init.parent.relative_to(ROOT).parts)): str(
+        ".".join(("odoo", "addons", *init.parent.relative_to(TREE).parts)): str(
             init.parent.relative_to(ROOT)
         )
-        for init in sorted((ROOT / addon).rglob("__init__.py"))
+        for init in sorted((TREE / addon).rglob("__init__.py"))
     }
 
 
 def addon_data(addon):
     """Every non-Python file of the addon (views, data, i18n, static...), and
     the migration scripts (Python files Odoo reads, in no package)."""
-    base = ROOT / addon
+    base = TREE / addon
     return [
         path.relative_to(base).as_posix()
         for path in sorted(base.rglob("*"))
@@ -53,10 +81,11 @@ for name in ADDONS:
     package_data[f"odoo.addons.{name}"] = addon_data(name)
 
 main = manifest("kam_management")
-# The third-party Python packages the addons' manifests declare. OCA's
-# report_xlsx (a dependency of kam_reports) is not among them: its PyPI wheel
-# requires an installed `odoo` distribution, which a source install is not;
-# requirements-oca.txt installs it with --no-deps.
+# The third-party Python packages the addons' manifests declare, and the
+# wheels of the OCA addons kam_reports depends on (report_xlsx), of the same
+# series. These require an installed `odoo` distribution, which a source
+# install of Odoo is not: beside one, install this wheel with --no-deps, then
+# requirements.txt, and requirements-oca.txt with --no-deps (README).
 python_requires = sorted(
     {
         package
@@ -64,6 +93,11 @@ python_requires = sorted(
         for package in manifest(name).get("external_dependencies", {}).get("python", [])
     }
 )
+oca_requires = [
+    line.strip()
+    for line in kam_series.oca_requirements(SERIES).splitlines()
+    if line.strip() and not line.lstrip().startswith("#")
+]
 MINIMUM = {
     "pandas": ">=1.5",
     "numpy": ">=1.23",
@@ -84,15 +118,18 @@ setup(
     package_dir=package_dir,
     package_data=package_data,
     include_package_data=False,
-    install_requires=[name + MINIMUM.get(name, "") for name in python_requires],
+    install_requires=[
+        *(name + MINIMUM.get(name, "") for name in python_requires),
+        *oca_requires,
+    ],
     extras_require={
         # Odoo itself is usually installed from its source tree or nightly
         # package, which pip does not see; ask for it explicitly if wanted.
-        "odoo": ["odoo>=18.0,<18.1"],
+        "odoo": [f"odoo>={SERIES},<{SERIES.split('.')[0]}.1"],
     },
     classifiers=[
         "Framework :: Odoo",
-        "Framework :: Odoo :: 18.0",
+        f"Framework :: Odoo :: {SERIES}",
         "License :: OSI Approved :: GNU Affero General Public License v3",
         "Programming Language :: Python :: 3",
     ],

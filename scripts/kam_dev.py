@@ -20,6 +20,13 @@ of a source tree, or any installed Odoo); the ``addons`` folder beside its
 ``odoo`` package in a git checkout goes on the addons path. An Odoo that is
 found but does not import (one of its own requirements missing) stops every
 command with Odoo's own error line.
+
+Odoo 19.0 is found the same way, by the Python that runs this script
+(``make test-19`` runs it with ``ODOO19_PYTHON``, and ``ODOO19_SRC`` as
+``ODOO_SRC``). On a series other than the source's, the commands run the
+addons that ``scripts/kam_series.py`` builds for it into ``.series/<series>``
+(``KAM_ADDONS_DIR`` tells the tests where), with the Odoo options that series
+needs to install as 18.0 does (``--with-demo`` on 19.0).
 """
 
 import argparse
@@ -27,6 +34,7 @@ import collections
 import configparser
 import functools
 import glob
+import importlib.util
 import os
 import re
 import shutil
@@ -38,6 +46,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("kam_management", "kam_reports")
+
+
+def _load_kam_series():
+    """scripts/kam_series.py, the addons of each series (a script beside this
+    one, loaded by its path so that the tests can load this file too)."""
+    path = Path(__file__).resolve().parent / "kam_series.py"
+    spec = importlib.util.spec_from_file_location("kam_series", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+kam_series = _load_kam_series()
+#: The Odoo series the addons run on: the source's and those built from it.
+SUPPORTED_SERIES = tuple(kam_series.SERIES)
 # Addons of other repositories that ours depend on, with the pip command that
 # installs each beside a source install of Odoo (their PyPI wheels require an
 # installed ``odoo`` distribution, hence --no-deps; see requirements-oca.txt).
@@ -69,7 +92,10 @@ import importlib.metadata, importlib.util, json, os, sys, traceback
 spec = importlib.util.find_spec("odoo")
 if spec is None:
     sys.exit(3)
-if spec.origin is None:  # a namespace: only odoo/addons folders of OCA wheels
+# 19.0's odoo is a namespace package (no __init__.py): its folder holds release.py
+folders = [p for p in spec.submodule_search_locations or ()
+           if os.path.isfile(os.path.join(p, "release.py"))]
+if spec.origin is None and not folders:  # only odoo/addons folders of OCA wheels
     try:
         dist = importlib.metadata.distribution("odoo")
     except importlib.metadata.PackageNotFoundError:
@@ -81,7 +107,8 @@ if spec.origin is None:  # a namespace: only odoo/addons folders of OCA wheels
     print("the odoo/addons folder in " + ", ".join(spec.submodule_search_locations)
           + " hides the odoo package that `pip install -e` installed")
     sys.exit(5)
-print(os.path.dirname(os.path.abspath(spec.origin)))
+print(folders[0] if spec.origin is None
+      else os.path.dirname(os.path.abspath(spec.origin)))
 try:
     import odoo.release
 except Exception as exc:
@@ -160,7 +187,7 @@ def odoo_command():
         bin_ = Path(src) / "odoo-bin"
         return [sys.executable, str(bin_)] if bin_.is_file() else None
     folder, serie, error, _hidden = probe_odoo()
-    if folder and (error or serie == "18.0"):
+    if folder and (error or serie in SUPPORTED_SERIES):
         return [sys.executable, "-m", "odoo"]
     return None
 
@@ -207,8 +234,12 @@ def odoo_import_problem():
             f"(Odoo of {root}, in {sys.executable}). Install Odoo's own "
             f"requirements in this Python:\n  {install}"
         )
-    if serie != "18.0":
-        return f"The Odoo of {root} is {serie}: these addons need Odoo 18.0."
+    if serie not in SUPPORTED_SERIES:
+        return (
+            f"The Odoo of {root} is {serie}: these addons need Odoo "
+            + " or ".join(SUPPORTED_SERIES)
+            + "."
+        )
     return None
 
 
@@ -241,9 +272,63 @@ def odoo_main_addons():
     return None
 
 
+def addons_root():
+    """The folder holding the addons Odoo runs: the source tree, or the tree
+    built for another series (``KAM_ADDONS_DIR``, set by :func:`use_series`)."""
+    return Path(os.environ.get("KAM_ADDONS_DIR") or ROOT)
+
+
 def addons_path():
     main = odoo_main_addons()
-    return ",".join([str(ROOT), *([str(main)] if main else [])])
+    return ",".join([str(addons_root()), *([str(main)] if main else [])])
+
+
+def odoo_series():
+    """The series of the Odoo found (``"18.0"``, ``"19.0"``), or None."""
+    return probe_odoo().serie if odoo_command() else None
+
+
+def series_odoo_args():
+    """Odoo options the series found needs to install as 18.0 does: the demo
+    data (``--with-demo`` on 19.0, where it is off by default)."""
+    return list(kam_series.ODOO_ARGS.get(odoo_series(), ()))
+
+
+def use_series(serie):
+    """Run the addons of ``serie``: the source on its own series, else the
+    tree ``scripts/kam_series.py`` builds (again) for it; return the folder.
+
+    ``KAM_ADDONS_DIR`` names the built tree for this process and its
+    children (Odoo, pytest and the tests' own Odoo commands).
+    """
+    if serie in (None, kam_series.SOURCE_SERIES):
+        os.environ.pop("KAM_ADDONS_DIR", None)
+        return ROOT
+    tree = kam_series.build(serie)
+    os.environ["KAM_ADDONS_DIR"] = str(tree)
+    print(f"Odoo {serie}: the addons built for it in {tree}")
+    return tree
+
+
+GET_SERIES = """This needs Odoo {serie}, and {found}.
+Run it with a Python whose Odoo is {serie}, or with its source tree:
+  make test-19 ODOO19_PYTHON=/path/to/venv/bin/python
+  make test-19 ODOO19_SRC=/path/to/odoo-{serie} [ODOO19_PYTHON=...]
+(README, Tests: "Odoo 19.0")."""
+
+
+def check_series(serie):
+    """Stop, saying how to get it, unless the Odoo found is of ``serie``."""
+    if odoo_command():
+        check_odoo()
+    found = odoo_series()
+    if found != serie:
+        where = (
+            f"the Odoo that {sys.executable} finds is {found}"
+            if found
+            else f"{sys.executable} finds no Odoo ({odoo_missing_reason()})"
+        )
+        sys.exit(GET_SERIES.format(serie=serie, found=where))
 
 
 def missing_oca_addons():
@@ -557,6 +642,7 @@ def cmd_run(args):
         )
         return 1
     check_oca_addons()
+    use_series(odoo_series())
     settings = pg_settings(args.config)
     base = [
         *odoo,
@@ -569,10 +655,11 @@ def cmd_run(args):
         f"--http-port={args.port}",
         "--db-filter=^%s$" % re.escape(args.database),
     ]
+    demo = series_odoo_args()
     if not _database_exists(settings, args.database):
         print(f"Creating database {args.database} with demo data (a few minutes)...")
         subprocess.run(
-            [*base, "-i", ",".join(ADDONS), "--stop-after-init"],
+            [*base, *demo, "-i", ",".join(ADDONS), "--stop-after-init"],
             check=True,
             env=python_env(),
         )
@@ -609,6 +696,7 @@ def run_odoo_tests(addons=ADDONS, log_path=None, extra=()):
         "--http-interface=127.0.0.1",
         f"--http-port={free_port()}",
         "--workers=0",
+        *series_odoo_args(),
         *extra,
     ]
     started = time.monotonic()
@@ -660,6 +748,7 @@ def prepare_test_database(settings, dbname, addons=ADDONS, log_path=None):
             "--http-interface=127.0.0.1",
             f"--http-port={free_port()}",
             "--workers=0",
+            *series_odoo_args(),
         ],
         capture_output=True,
         text=True,
@@ -706,13 +795,18 @@ def cmd_test(args):
     """Every test in one pytest session; the Odoo tests through pytest-odoo.
 
     Where Odoo is missing, pytest runs the engine and packaging tests and
-    reports the Odoo tests as skipped, with the reason.
+    reports the Odoo tests as skipped, with the reason. With ``--series``,
+    the Odoo found must be of that series (``make test-19``); the suite runs
+    on the addons of the series found.
     """
     pytest = [sys.executable, "-m", "pytest", *args.pytest_args]
+    if args.series:
+        check_series(args.series)
     if odoo_command() is None:
         env = dict(os.environ, KAM_ODOO_MISSING=odoo_missing_reason())
         return subprocess.call([*pytest, "-p", "no:odoo", "tests"], env=env)
     check_oca_addons()
+    tree = use_series(odoo_series())
     settings = pg_settings(args.config)
     dbname = f"kam_test_{os.getpid()}"
     started = time.monotonic()
@@ -744,7 +838,7 @@ def cmd_test(args):
                 "--odoo-http",
                 "--odoo-log-level=warn",
                 "tests",
-                *(f"{addon}/tests" for addon in ADDONS),
+                *(os.path.relpath(tree / addon / "tests") for addon in ADDONS),
             ],
             env=env,
         )
@@ -794,6 +888,7 @@ def core_test_command(settings, dbname, modules, with_addons, port):
         f"--http-port={port}",
         "--workers=0",
         "--max-cron-threads=0",
+        *series_odoo_args(),
     ]
 
 
@@ -808,6 +903,7 @@ def cmd_core_test(args):
         print("SKIPPED:", odoo_missing_reason())
         return 0
     check_odoo()
+    use_series(odoo_series())
     modules = tuple(m for m in args.modules.split(",") if m)
     settings = pg_settings(args.config)
     log_dir = Path(args.log_dir or _data_root() / "core-test")
@@ -874,10 +970,21 @@ def cmd_odoo_test(args):
         print("SKIPPED:", odoo_missing_reason())
         return 0
     check_odoo()
+    use_series(odoo_series())
     rc, log, seconds = run_odoo_tests(log_path=args.log)
     print(log[-5000:])
     print(f"exit code {rc} after {seconds:.0f}s")
     return rc
+
+
+def cmd_check_odoo(args):
+    if args.series:
+        check_series(args.series)
+    elif odoo_command() is None:
+        sys.exit(odoo_missing_reason())
+    check_odoo()
+    print(f"Odoo {odoo_series()} ({probe_odoo().folder})")
+    return 0
 
 
 def main(argv=None):
@@ -891,6 +998,11 @@ def main(argv=None):
     everything = sub.add_parser("test", help="every test, Odoo's through pytest-odoo")
     everything.add_argument(
         "--keep", action="store_true", help="keep the test database afterwards"
+    )
+    everything.add_argument(
+        "--series",
+        choices=SUPPORTED_SERIES,
+        help="stop unless the Odoo found is of this series (make test-19)",
     )
     everything.add_argument(
         "pytest_args", nargs="*", help="passed to pytest (after --)"
@@ -913,6 +1025,11 @@ def main(argv=None):
     )
     core.add_argument("--log-dir", help="where the two Odoo logs are written")
     core.set_defaults(func=cmd_core_test)
+    check = sub.add_parser(
+        "check-odoo", help="stop, saying why, unless the Odoo found runs the addons"
+    )
+    check.add_argument("--series", choices=SUPPORTED_SERIES, help="of this series")
+    check.set_defaults(func=cmd_check_odoo)
     pg = sub.add_parser("pg-start", help="start the embedded PostgreSQL")
     pg.set_defaults(func=cmd_pg_start)
     pg_stop = sub.add_parser("pg-stop", help="stop the embedded PostgreSQL")

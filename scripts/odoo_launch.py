@@ -40,7 +40,7 @@ def main():
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     if os.environ.get("ODOO_SRC"):
         sys.path.insert(0, os.environ["ODOO_SRC"])
-    import odoo  # noqa: PLC0415
+    import odoo.cli  # noqa: PLC0415 (19.0's odoo, a namespace, imports no cli)
     from odoo import netsvc  # noqa: PLC0415
 
     odoo_init_logger = netsvc.init_logger

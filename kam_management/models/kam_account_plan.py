@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
+from ..compat import group_users
 from .kam_html import clean_html_values
 
 # One open plan per account and period (partial unique index).
@@ -607,8 +608,8 @@ class KamAccountPlan(models.Model):
         # sudo: a KAM submitting a plan may not list the users of the
         # directors' group; only their ids and languages are read.
         directors = (
-            group.sudo()
-            .users.filtered(lambda u: u.active and not u.share)
+            group_users(group.sudo())
+            .filtered(lambda u: u.active and not u.share)
             .with_env(self.env)
         )
         activity_type = self.env.ref(APPROVAL_ACTIVITY)

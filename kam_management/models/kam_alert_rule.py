@@ -21,8 +21,9 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, create_unique_index, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
+from ..compat import create_unique_index
 from ..kam_scoring.objectives import expected_to_date
 from .kam_format import format_number
 from .kam_guard import is_internal_user_of

@@ -20,8 +20,8 @@ import math
 import numbers
 
 from odoo import api, models
+from odoo.api import NewId
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.models import NewId
 
 from .kam_format import format_number
 

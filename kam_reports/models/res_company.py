@@ -1,6 +1,7 @@
 """The company's settings of the monthly portfolio workbook mailing."""
 
 from odoo import api, fields, models
+from odoo.addons.kam_management.compat import group_users
 
 
 class ResCompany(models.Model):
@@ -49,7 +50,7 @@ class ResCompany(models.Model):
         self.ensure_one()
         users = self.kam_report_recipient_ids
         if not users:
-            users = self.env.ref("kam_management.group_kam_manager").users
+            users = group_users(self.env.ref("kam_management.group_kam_manager"))
         return users.filtered(
             lambda u: (
                 not u.share

@@ -8,12 +8,12 @@ import base64
 import functools
 import subprocess
 
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 from odoo.addons.kam_management.models.kam_html import (
     own_image_id,
     strip_external_resources,
 )
 from odoo.exceptions import AccessError, MissingError
+from odoo.tools.misc import find_in_path
 
 # Objectives shown to the customer: our margin and our estimate of the
 # customer's total spend (share of wallet) stay internal.
@@ -42,9 +42,12 @@ def wkhtmltopdf_has_patched_qt():
     ignore ``--header-html`` and ``--footer-html`` and fail on several
     documents at once.
     """
+    binary = find_in_path("wkhtmltopdf")
+    if not binary:
+        return False
     try:
         out = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"],
+            [binary, "--version"],
             capture_output=True,
             check=False,
             timeout=30,

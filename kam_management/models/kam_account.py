@@ -6,9 +6,9 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
+from ..compat import domain_or, sql_constraints
 from ..kam_scoring import discounted_yearly_amounts
 from ..kam_scoring.scorecard import AREAS, KPI_MAPPINGS
 from .kam_account_plan import _is_director
@@ -171,6 +171,13 @@ EXTRA_FIELDS = {
 }
 
 
+@sql_constraints(
+    (
+        "partner_company_unique",
+        "unique(partner_id, company_id)",
+        "A customer has one key-account record per company.",
+    ),
+)
 class KamAccount(models.Model):
     """A customer (commercial entity) seen by one company's key-account team.
 
@@ -375,14 +382,6 @@ class KamAccount(models.Model):
         "customer's yearly spend.",
     )
 
-    _sql_constraints = [
-        (
-            "partner_company_unique",
-            "unique(partner_id, company_id)",
-            "A customer has one key-account record per company.",
-        )
-    ]
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -474,7 +473,7 @@ class KamAccount(models.Model):
             for run in runs
             if latest.get(run.company_id.id) == run
         ]
-        return expression.OR(domains)
+        return domain_or(domains)
 
     @api.depends("last_invoice_date", "last_run_id")
     def _compute_recency_days(self):
@@ -1835,6 +1834,13 @@ class KamAccount(models.Model):
             no_mail_to_attendees=True, mail_create_nolog=True
         ).create(events)
         model_id = self.env["ir.model"]._get_id(self._name)
+        # Activity types the installed addons do not define are left out
+        # (sale 19.0 has no upsell type).
+        activity_types = [
+            (self.env.ref(xmlid, raise_if_not_found=False), count)
+            for xmlid, count in DEMO_ACTIVITIES
+        ]
+        activity_types = [(type_, count) for type_, count in activity_types if type_]
         for user in users:
             accounts = self.search([("kam_user_id", "=", user.id)], limit=1)
             account = accounts or self.search([("is_key_account", "=", True)], limit=1)
@@ -1844,14 +1850,14 @@ class KamAccount(models.Model):
             activities = self.env["mail.activity"].create(
                 [
                     {
-                        "activity_type_id": self.env.ref(xmlid).id,
+                        "activity_type_id": activity_type.id,
                         "res_model_id": model_id,
                         "res_id": account.id,
                         "user_id": user.id,
-                        "summary": self.env.ref(xmlid).name,
+                        "summary": activity_type.name,
                         "date_deadline": today,
                     }
-                    for xmlid, count in DEMO_ACTIVITIES
+                    for activity_type, count in activity_types
                     for _index in range(count)
                 ]
             )

@@ -1,8 +1,16 @@
 from odoo import api, fields, models
 
+from ..compat import sql_constraints
 from .kam_competency import _check_weight
 
 
+@sql_constraints(
+    (
+        "account_competency_unique",
+        "unique(account_id, competency_id)",
+        "An account states each competency once.",
+    ),
+)
 class KamAccountCompetency(models.Model):
     """What one account needs, instead of its quadrant's needs."""
 
@@ -21,14 +29,6 @@ class KamAccountCompetency(models.Model):
         "kam.competency", required=True, ondelete="cascade", check_company=True
     )
     weight = fields.Float(default=1.0, required=True)
-
-    _sql_constraints = [
-        (
-            "account_competency_unique",
-            "unique(account_id, competency_id)",
-            "An account states each competency once.",
-        )
-    ]
 
     @api.constrains("weight")
     def _check_weight(self):

@@ -14,6 +14,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..compat import sql_constraints
 from .kam_alert_rule import RULE_TYPES, SEVERITIES, group_accounts_by_rule
 
 ALERT_STATES = [
@@ -28,6 +29,13 @@ SEVERITY_WEIGHT = {"high": 3, "medium": 2, "low": 1}
 DIRECTOR_GROUP = "kam_management.group_kam_manager"
 
 
+@sql_constraints(
+    (
+        "dismissed_reason",
+        "CHECK(state != 'dismissed' OR resolution_note IS NOT NULL)",
+        "A dismissed alert needs a reason.",
+    ),
+)
 class KamAlert(models.Model):
     _name = "kam.alert"
     _description = "Key Account Alert"
@@ -127,14 +135,6 @@ class KamAlert(models.Model):
         help="Why the alert was dismissed, or how it was resolved.",
     )
     can_close = fields.Boolean(compute="_compute_can_close")
-
-    _sql_constraints = [
-        (
-            "dismissed_reason",
-            "CHECK(state != 'dismissed' OR resolution_note IS NOT NULL)",
-            "A dismissed alert needs a reason.",
-        )
-    ]
 
     def init(self):
         # The same condition never has two live alerts.

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..compat import sql_constraints
 from .kam_decision_role import DECISION_MAKER, INFLUENCER
 from .kam_guard import is_internal_user_of
 
@@ -31,6 +32,14 @@ SEARCH_OPERATORS = {
 }
 
 
+@sql_constraints(
+    (
+        "account_partner_unique",
+        "unique(account_id, partner_id)",
+        "A contact has one buying role per key account: give it several "
+        "decision roles instead.",
+    ),
+)
 class KamBuyingRole(models.Model):
     """A person of the customer who takes part in its purchase decisions.
 
@@ -190,15 +199,6 @@ class KamBuyingRole(models.Model):
         help="No interaction within the number of days set in the Key Accounts "
         "settings (stale contact delay).",
     )
-
-    _sql_constraints = [
-        (
-            "account_partner_unique",
-            "unique(account_id, partner_id)",
-            "A contact has one buying role per key account: give it several "
-            "decision roles instead.",
-        )
-    ]
 
     # ------------------------------------------------------------------
     # Computes

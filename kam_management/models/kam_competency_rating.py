@@ -1,9 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..compat import sql_constraints
 from .kam_guard import is_internal_user_of
 
 
+@sql_constraints(
+    (
+        "user_competency_company_unique",
+        "unique(user_id, competency_id, company_id)",
+        "A KAM has one rating per competency and company.",
+    ),
+)
 class KamCompetencyRating(models.Model):
     """A director's 1-5 rating of one KAM on one competency."""
 
@@ -39,14 +47,6 @@ class KamCompetencyRating(models.Model):
         help="1 (poor) to 5 (excellent).",
     )
     note = fields.Text(help="What the rating is based on.")
-
-    _sql_constraints = [
-        (
-            "user_competency_company_unique",
-            "unique(user_id, competency_id, company_id)",
-            "A KAM has one rating per competency and company.",
-        )
-    ]
 
     @api.depends("user_id", "competency_id")
     def _compute_display_name(self):

@@ -1,7 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..compat import sql_constraints
 
+
+@sql_constraints(
+    (
+        "name_company_unique",
+        "unique(name, company_id)",
+        "This competitor already exists.",
+    ),
+)
 class KamCompetitor(models.Model):
     """A supplier competing with us for the business of key accounts."""
 
@@ -33,11 +42,3 @@ class KamCompetitor(models.Model):
                     "companies: give it a company."
                 )
             )
-
-    _sql_constraints = [
-        (
-            "name_company_unique",
-            "unique(name, company_id)",
-            "This competitor already exists.",
-        )
-    ]

@@ -3,12 +3,17 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..compat import sql_constraints
+
 # Codes the coverage warnings rely on: they cannot be deleted.
 DECISION_MAKER = "decision_maker"
 INFLUENCER = "influencer"
 CORE_CODES = (DECISION_MAKER, INFLUENCER)
 
 
+@sql_constraints(
+    ("code_unique", "unique(code)", "The code of a decision role must be unique."),
+)
 class KamDecisionRole(models.Model):
     """A part a person plays in the customer's purchase decision.
 
@@ -35,10 +40,6 @@ class KamDecisionRole(models.Model):
     sequence = fields.Integer(default=10)
     color = fields.Integer()
     active = fields.Boolean(default=True)
-
-    _sql_constraints = [
-        ("code_unique", "unique(code)", "The code of a decision role must be unique.")
-    ]
 
     @api.depends("name")
     def _compute_code(self):

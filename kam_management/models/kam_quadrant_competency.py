@@ -1,9 +1,17 @@
 from odoo import api, fields, models
 
+from ..compat import sql_constraints
 from .kam_account import QUADRANTS
 from .kam_competency import _check_weight
 
 
+@sql_constraints(
+    (
+        "quadrant_competency_unique",
+        "unique(company_id, quadrant, competency_id)",
+        "A quadrant states each competency once per company.",
+    ),
+)
 class KamQuadrantCompetency(models.Model):
     """How much the accounts of a quadrant need a competency.
 
@@ -29,14 +37,6 @@ class KamQuadrantCompetency(models.Model):
         "kam.competency", required=True, ondelete="cascade", check_company=True
     )
     weight = fields.Float(default=1.0, required=True)
-
-    _sql_constraints = [
-        (
-            "quadrant_competency_unique",
-            "unique(company_id, quadrant, competency_id)",
-            "A quadrant states each competency once per company.",
-        )
-    ]
 
     @api.constrains("weight")
     def _check_weight(self):

@@ -1,6 +1,15 @@
 from odoo import fields, models
 
+from ..compat import sql_constraints
 
+
+@sql_constraints(
+    (
+        "account_month_unique",
+        "unique(account_id, month)",
+        "An account has one scorecard snapshot per month.",
+    ),
+)
 class KamScorecardSnapshot(models.Model):
     """The scorecard of an account as it was in one month."""
 
@@ -31,11 +40,3 @@ class KamScorecardSnapshot(models.Model):
     )
     alerts_score = fields.Float(string="Alerts", digits=(5, 1), aggregator="avg")
     health_score = fields.Float(string="Health", digits=(5, 1), aggregator="avg")
-
-    _sql_constraints = [
-        (
-            "account_month_unique",
-            "unique(account_id, month)",
-            "An account has one scorecard snapshot per month.",
-        )
-    ]

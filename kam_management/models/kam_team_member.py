@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..compat import sql_constraints
 from .kam_guard import is_internal_user_of
 
 FUNCTIONS = [
@@ -13,6 +14,13 @@ FUNCTIONS = [
 ]
 
 
+@sql_constraints(
+    (
+        "account_user_unique",
+        "unique(account_id, user_id)",
+        "A person can only be once in the team of an account.",
+    ),
+)
 class KamTeamMember(models.Model):
     """An internal person serving one key account together with its KAM."""
 
@@ -95,11 +103,3 @@ class KamTeamMember(models.Model):
         res = super().unlink()
         self._kam_revoke(memberships)
         return res
-
-    _sql_constraints = [
-        (
-            "account_user_unique",
-            "unique(account_id, user_id)",
-            "A person can only be once in the team of an account.",
-        )
-    ]

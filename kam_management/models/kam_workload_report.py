@@ -1,12 +1,15 @@
 """The portfolio of each KAM against the recommended maximum (SQL view).
 
 One row per company and KAM: the KAMs of the company (users of the Key
-Account Manager group who are not directors) and anyone managing a key
+Account Manager group, directly or through a group implying it, who are not
+directors) and anyone managing a key
 account of it. "Overdue" is counted against today's date of the database.
 """
 
 from odoo import fields, models, tools
 from odoo.tools import SQL
+
+from ..compat import GROUPS_FIELD
 
 
 class KamWorkloadReport(models.Model):
@@ -35,7 +38,8 @@ class KamWorkloadReport(models.Model):
         ],
         "kam.plan.action": ["plan_id", "state", "date_deadline"],
         "res.company": ["kam_max_accounts_per_kam"],
-        "res.users": ["active", "share", "groups_id", "company_ids"],
+        "res.users": ["active", "share", GROUPS_FIELD, "company_ids"],
+        "res.groups": ["implied_ids"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
@@ -85,14 +89,22 @@ class KamWorkloadReport(models.Model):
     def _query(self):
         return SQL(
             """
-            WITH kam_group AS (
+            WITH RECURSIVE kam_group AS (
+                -- The KAM group and every group that implies it, however
+                -- indirectly: users have the KAM group through any of them.
                 SELECT res_id AS id FROM ir_model_data
                  WHERE module = 'kam_management' AND model = 'res.groups'
                    AND name = 'group_kam_user'
+                 UNION
+                SELECT r.gid FROM res_groups_implied_rel r
+                  JOIN kam_group g ON g.id = r.hid
             ), director_group AS (
                 SELECT res_id AS id FROM ir_model_data
                  WHERE module = 'kam_management' AND model = 'res.groups'
                    AND name = 'group_kam_manager'
+                 UNION
+                SELECT r.gid FROM res_groups_implied_rel r
+                  JOIN director_group g ON g.id = r.hid
             ), kams AS (
                 SELECT a.company_id, a.kam_user_id AS user_id
                   FROM kam_account a
@@ -101,9 +113,11 @@ class KamWorkloadReport(models.Model):
                 SELECT cu.cid, cu.user_id
                   FROM res_company_users_rel cu
                   JOIN res_users u ON u.id = cu.user_id AND u.active AND NOT u.share
-                  JOIN res_groups_users_rel gu
-                    ON gu.uid = u.id AND gu.gid IN (SELECT id FROM kam_group)
-                 WHERE NOT EXISTS (
+                 WHERE EXISTS (
+                        SELECT 1 FROM res_groups_users_rel gu
+                         WHERE gu.uid = u.id
+                           AND gu.gid IN (SELECT id FROM kam_group))
+                   AND NOT EXISTS (
                         SELECT 1 FROM res_groups_users_rel gd
                          WHERE gd.uid = u.id
                            AND gd.gid IN (SELECT id FROM director_group))

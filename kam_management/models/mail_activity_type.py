@@ -41,6 +41,21 @@ class MailActivityType(models.Model):
         "time-allocation report.",
     )
 
+    @api.model
+    def _kam_set_time_categories(self, categories):
+        """Give activity types of other addons their KAM activity and hours.
+
+        ``categories`` lists ``(xml id, KAM activity, hours)``; a type its
+        addon does not define (any more) is left out.
+        """
+        for xmlid, category, hours in categories:
+            activity_type = self.env.ref(xmlid, raise_if_not_found=False)
+            if activity_type:
+                activity_type.write(
+                    {"kam_time_category": category, "kam_duration_hours": hours}
+                )
+        return True
+
     @api.constrains("kam_duration_hours")
     def _check_kam_duration_hours(self):
         for activity_type in self:

@@ -2,9 +2,11 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..compat import group_figures
 from ..models.mail_activity_type import TIME_CATEGORIES
 
 
+@group_figures("_kam_group_shares", ("actual_pct", "reference_pct", "difference"))
 class KamTimeAllocationLine(models.TransientModel):
     _name = "kam.time.allocation.line"
     _description = "KAM Time Allocation Line"
@@ -48,43 +50,32 @@ class KamTimeAllocationLine(models.TransientModel):
     )
 
     @api.model
-    def read_group(
-        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
-    ):
+    def _kam_group_shares(self, domain, group_domains):
         """Shares of a group from its totals, not the mean of its lines'.
 
         A group's actual share is its hours over the counted hours of the
         KAMs in it; its reference the mean over those KAMs of the reference
         shares of its activities (so a KAM's row, and the total, are 100 %).
         """
-        groups = super().read_group(
-            domain,
-            fields,
-            groupby,
-            offset=offset,
-            limit=limit,
-            orderby=orderby,
-            lazy=lazy,
-        )
-        shares = {"actual_pct", "reference_pct", "difference"}
-        if not groups or not shares & {f.split(":")[0] for f in fields}:
-            return groups
         # One read of the lines (a wizard's few); groups matched in memory.
         lines = self.search(domain)
         totals = defaultdict(float)
         for line in lines:
             totals[line.user_id.id] += line.hours
-        for group in groups:
-            members = lines.filtered_domain(group.get("__domain", domain))
+        shares = []
+        for group_domain in group_domains:
+            members = lines.filtered_domain(group_domain)
             users = set(members.user_id.ids)
             counted = sum(totals[user] for user in users)
             actual = sum(members.mapped("hours")) / counted * 100.0 if counted else 0.0
             reference = (
                 sum(members.mapped("reference_pct")) / len(users) if users else 0.0
             )
-            group.update(
-                actual_pct=actual,
-                reference_pct=reference,
-                difference=actual - reference,
+            shares.append(
+                {
+                    "actual_pct": actual,
+                    "reference_pct": reference,
+                    "difference": actual - reference,
+                }
             )
-        return groups
+        return shares

@@ -19,6 +19,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from odoo import Command
+from odoo.addons.kam_management.compat import (
+    GROUPS_FIELD,
+    USER_ERROR_HTTP_STATUS,
+    group_users,
+)
 from odoo.addons.kam_management.models.kam_html import (
     clean_style,
     keep_own_image,
@@ -183,7 +188,12 @@ class TestMailedWorkbooks(KamReportsAttackCommon, HttpCase):
                 [("id", "in", attachments.ids)],
                 [("mimetype", "=", XLSX)],
             ):
-                found = Attachment.search_read(domain, ["name", "datas"])
+                try:
+                    found = Attachment.search_read(domain, ["name", "datas"])
+                except AccessError:
+                    # 19.0 refuses a search naming a model the user may not
+                    # read (18.0 returns nothing of it).
+                    found = []
                 self.assertFalse(
                     [r for r in found if r["id"] in attachments.ids], user.login
                 )
@@ -269,7 +279,7 @@ class TestMailedWorkbooks(KamReportsAttackCommon, HttpCase):
         self.assertEqual(action.res_model, "kam.portfolio.delivery")
         menu = self.env.ref("kam_reports.menu_kam_portfolio_delivery")
         self.assertEqual(
-            menu.groups_id, self.env.ref("kam_management.group_kam_manager")
+            menu[GROUPS_FIELD], self.env.ref("kam_management.group_kam_manager")
         )
         download = Delivery.browse(deliveries[0].id).action_download()
         self.assertEqual(
@@ -301,7 +311,7 @@ class TestMailedWorkbooks(KamReportsAttackCommon, HttpCase):
             | self.director2
             | self.kam_other
         )
-        directors = self.env.ref("kam_management.group_kam_manager").users
+        directors = group_users(self.env.ref("kam_management.group_kam_manager"))
         self.assertTrue(attachments and messages)
 
         def readers(delivery):
@@ -591,7 +601,7 @@ class TestReportDates(KamReportsAttackCommon, HttpCase):
             ({"date_to": [1, 2]}, "End of the period: [1, 2] is not a valid date"),
         ):
             response = self._get(f"{base}?options={quote(json.dumps(options))}")
-            self.assertEqual(response.status_code, 400, options)
+            self.assertEqual(response.status_code, USER_ERROR_HTTP_STATUS, options)
             self.assertIn(text, html.unescape(response.text))
         # The PDF takes the same options.
         response = self._get(
@@ -599,7 +609,7 @@ class TestReportDates(KamReportsAttackCommon, HttpCase):
             + "?options="
             + quote(json.dumps({"date_to": "9999-12-31"}))
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, USER_ERROR_HTTP_STATUS)
         self.assertIn("End of the period: 9999-12-31", html.unescape(response.text))
         response = self._get(
             f"{base}?options="
@@ -625,7 +635,7 @@ class TestReportDates(KamReportsAttackCommon, HttpCase):
             )
             self.env.invalidate_all()
             response = self._get(url)
-            self.assertEqual(response.status_code, 400)
+            self.assertEqual(response.status_code, USER_ERROR_HTTP_STATUS)
             self.assertIn(text, html.unescape(response.text))
             self.env.cr.execute(
                 f"UPDATE kam_portfolio_report_wizard SET {column} = %s WHERE id = %s",

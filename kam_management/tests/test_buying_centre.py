@@ -8,6 +8,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 from psycopg2 import IntegrityError
 
+from ..compat import trigger_cron
 from .common import KamCommon
 
 CONFIDENTIAL = [
@@ -332,7 +333,7 @@ class TestBuyingCentre(KamCommon):
         self.assertEqual(self._coverage()["stale"], 1)
         cron = self.env.ref("kam_management.ir_cron_kam_coverage")
         self.assertEqual(cron.code.strip(), "model._cron_update_coverage()")
-        cron.method_direct_trigger()
+        trigger_cron(self, cron)
         self.assertEqual(self._coverage()["stale"], 0)
         self.assertEqual(self.account.coverage_gap_count, 0)
         # Time passes: Ivan goes stale.

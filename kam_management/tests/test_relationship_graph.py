@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..compat import hierarchy_read
 from .common import KamCommon
 
 CYCLE_MESSAGE = "The reporting lines would go round in a circle"
@@ -346,7 +347,8 @@ class TestRelationshipGraph(KamCommon):
         # What the view reads first (its model's default domain): the
         # account's people at the top of the organisation (nobody above them,
         # or a manager who left), with their reports.
-        rows = Role.hierarchy_read(
+        rows = hierarchy_read(
+            Role,
             [
                 ("account_id", "=", self.account.id),
                 "|",

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..compat import web_read_group
 from .common import KamCommon
 
 
@@ -166,18 +167,18 @@ class TestFirstUse(KamCommon):
         )
 
     def test_kanban_columns_in_matrix_and_workflow_order(self):
-        groups = self.Account.web_read_group(
-            [("company_id", "=", self.company.id)], ["quadrant"], ["quadrant"]
-        )["groups"]
+        groups = web_read_group(
+            self.Account, [("company_id", "=", self.company.id)], ["quadrant"]
+        )
         self.assertEqual(
             [g["quadrant"] for g in groups][:4],
             ["invest", "selective", "maintain", "milk"],
         )
         plans = self.env["kam.account.plan"]
         self._plan()
-        groups = plans.web_read_group(
-            [("company_id", "=", self.company.id)], ["state"], ["state"]
-        )["groups"]
+        groups = web_read_group(
+            plans, [("company_id", "=", self.company.id)], ["state"]
+        )
         self.assertEqual(
             [g["state"] for g in groups],
             ["draft", "submitted", "approved", "active", "closed"],
@@ -272,7 +273,11 @@ class TestFirstUse(KamCommon):
     def test_decision_roles_listed_by_name(self):
         Roles = self.env["kam.decision.role"].with_user(self.director)
         listing = _arch(Roles, "list")
-        self.assertEqual(listing.xpath("//field/@name").count("code"), 0)
+        # No code column for a director: 18.0 drops a field of a group they
+        # lack (technical features) from the arch, 19.0 keeps it hidden.
+        self.assertFalse(
+            listing.xpath("//field[@name='code'][not(@column_invisible='1')]")
+        )
         self.assertIn("name", listing.xpath("//field/@name"))
         # Added in the list without a code: it is made from the name.
         role = Roles.create({"name": "Technical Expert"})

@@ -23,6 +23,15 @@ class TestKamTours(HttpCase):
             "kam_management_classification_tour",
             login="admin",
         )
+        # The count the tour read is the run's: its class A customers.
+        account = self.env.ref("kam_management.demo_account_iberia")
+        run = account.last_run_id
+        self.assertEqual(
+            run.count_a,
+            self.env["kam.account"].search_count(
+                [("company_id", "=", run.company_id.id), ("pareto_class", "=", "a")]
+            ),
+        )
 
     def test_partner_tour(self):
         self.start_tour(

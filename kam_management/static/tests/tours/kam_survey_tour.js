@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+// A field's value is the cell next to its label's (18.0 wraps the two in a
+// row, 19.0 lays the cells out in the group's grid).
 registry.category("web_tour.tours").add("kam_management_survey_tour", {
     steps: () => [
         {
@@ -10,17 +12,17 @@ registry.category("web_tour.tours").add("kam_management_survey_tour", {
         {
             content: "The survey score says 'not enough data', not 0",
             trigger:
-                ".o_wrap_field:has(label:contains('Survey Score (0-10)')) div[name=scorecard_no_data]:contains('not enough data')",
+                ".o_wrap_label:has(label:contains('Survey Score (0-10)')) + .o_wrap_input div[name=scorecard_no_data]:contains('not enough data')",
         },
         {
             content: "So does the Satisfaction area",
             trigger:
-                ".o_wrap_field:has(label:contains('Satisfaction (0-100)')) div[name=scorecard_no_data]:contains('not enough data')",
+                ".o_wrap_label:has(label:contains('Satisfaction (0-100)')) + .o_wrap_input div[name=scorecard_no_data]:contains('not enough data')",
         },
         {
             content: "One survey was sent in the period",
             trigger:
-                ".o_wrap_field:has(label:contains('Surveys Sent in the Period')) div[name=sc_survey_sent_count]:contains('1')",
+                ".o_wrap_label:has(label:contains('Surveys Sent in the Period')) + .o_wrap_input div[name=sc_survey_sent_count]:contains('1')",
         },
         {
             content: "Send the satisfaction survey again",

@@ -165,7 +165,10 @@ def test_addon_folder_copied_alone_installs(tmp_path):
     odoo = _odoo_or_skip()
     addons = tmp_path / "addons"
     shutil.copytree(
-        ADDON, addons / ADDON.name, ignore=shutil.ignore_patterns("__pycache__")
+        # the source, or the addon built for the series under test (test-19)
+        kam_dev.addons_root() / ADDON.name,
+        addons / ADDON.name,
+        ignore=shutil.ignore_patterns("__pycache__"),
     )
     addons_path = [str(addons)]
     main = kam_dev.odoo_main_addons()

@@ -34,9 +34,11 @@ def test_odoo_tests_ran_against_an_installed_database(request):
     finally:
         conn.close()
     assert states == dict.fromkeys(kam_dev.ADDONS, "installed")
+    root = kam_dev.addons_root()  # the source, or the tree of make test-19
     collected = {
-        item.nodeid.split("/")[0]
+        item.path.relative_to(root).parts[0]
         for item in request.session.items
-        if "/tests/" in item.nodeid and not item.nodeid.startswith("tests/")
+        if item.path.is_relative_to(root)
+        and "tests" in item.path.relative_to(root).parts[1:2]
     }
     assert collected == set(kam_dev.ADDONS), collected

@@ -37,6 +37,7 @@ def _odoo_tree(root, init="", serie="18.0", git_checkout=False):
 def no_odoo_variables(monkeypatch):
     monkeypatch.delenv("ODOO_SRC", raising=False)
     monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.delenv("KAM_ADDONS_DIR", raising=False)  # make test-19's tree
     return monkeypatch
 
 

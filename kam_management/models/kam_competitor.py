@@ -31,7 +31,20 @@ class KamCompetitor(models.Model):
     )
     active = fields.Boolean(default=True)
 
-    @api.constrains("company_id")
+    # Checked on create and write, not as a constraint: 19.0 runs the
+    # constraints as superuser, so they cannot tell who writes.
+    @api.model_create_multi
+    def create(self, vals_list):
+        competitors = super().create(vals_list)
+        competitors._check_shared()
+        return competitors
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "company_id" in vals:
+            self._check_shared()
+        return res
+
     def _check_shared(self):
         if self.env.su or self.env.user.has_group("kam_management.group_kam_manager"):
             return

@@ -1,11 +1,30 @@
+import importlib.util
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
 from ..compat import GROUPS_FIELD
+
+
+def load_migration(addon_dir, version, script):
+    """The migration ``script`` of ``version`` (``"1.2.0"``) of the addon in
+    ``addon_dir``, loaded as Odoo runs it. Its folder is named with the
+    series (``18.0.1.2.0``) in the source and without it (``1.2.0``) in the
+    addons built for another series."""
+    folder = Path(addon_dir) / "migrations"
+    (path,) = (
+        p / script
+        for p in folder.iterdir()
+        if p.name == version or p.name.endswith(f".{version}")
+    )
+    spec = importlib.util.spec_from_file_location(f"kam_migration_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class KamCommon(TransactionCase):

@@ -1,6 +1,5 @@
 """What a new director or KAM met in their first hour, each fixed."""
 
-import importlib.util
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from odoo.tools import SQL, mute_logger
 from psycopg2.errors import UniqueViolation
 
 from ..models.kam_account_plan import PERIOD_INDEX
-from .common import KamCommon
+from .common import KamCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -157,15 +156,9 @@ class TestFirstHour(KamCommon):
             "UPDATE kam_account_plan SET date_start = %s, date_end = %s WHERE id = %s",
             [date(2026, 1, 1), date(2026, 12, 31), kept.id],
         )
-        path = (
-            Path(__file__).resolve().parent.parent
-            / "migrations"
-            / "18.0.1.2.0"
-            / "pre-migrate.py"
+        module = load_migration(
+            Path(__file__).resolve().parent.parent, "1.2.0", "pre-migrate.py"
         )
-        spec = importlib.util.spec_from_file_location("kam_pre_migrate", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
         with mute_logger(module.__name__):
             module.migrate(self.env.cr, "18.0.1.1.0")
         self.env.invalidate_all()

@@ -220,8 +220,16 @@ class TestSecurityAttacks(KamAttackCommon):
         account = self.as_(self.director2, "kam.account").browse(self.acc_c2.id)
         self.assertEqual(account.tier, False)
         account.write({"tier": "key"})  # their own company's account
+        # Refused by the record rules (18.0 checks them first), or by its KAM,
+        # who is not of that company (19.0 checks the constraints first).
+        with self.assertRaises(Exception) as refused:
+            account.write({"company_id": self.company.id})
+        self.assertIsInstance(refused.exception, (AccessError, ValidationError))
+        # Without a KAM, by the record rules on both.
+        self.acc_c2.sudo().kam_user_id = False
         with self.assertRaises(AccessError):
             account.write({"company_id": self.company.id})
+        self.env.invalidate_all()
         self.assertEqual(self.acc_c2.company_id, self.company2)
 
     def test_kam_cannot_share_competitor(self):

@@ -11,7 +11,6 @@
 
 import base64
 import html
-import importlib.util
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +28,7 @@ from odoo.addons.kam_management.models.kam_html import (
     keep_own_image,
     strip_external_resources,
 )
-from odoo.addons.kam_management.tests.common import KamAttackCommon
+from odoo.addons.kam_management.tests.common import KamAttackCommon, load_migration
 from odoo.addons.kam_reports.report.ir_actions_report import safe_page_document
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
@@ -439,15 +438,9 @@ class TestMailedWorkbooks(KamReportsAttackCommon, HttpCase):
             }
         )
         # The migration script itself, as Odoo runs it.
-        path = (
-            Path(__file__).parent.parent
-            / "migrations"
-            / "18.0.1.1.0"
-            / "post-migration.py"
+        script = load_migration(
+            Path(__file__).parent.parent, "1.1.0", "post-migration.py"
         )
-        spec = importlib.util.spec_from_file_location("kam_reports_mig", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
         script.migrate(self.env.cr, "18.0.1.0.0")
         self.env.invalidate_all()
         self.assertFalse((old_en | old_es | queued).exists())

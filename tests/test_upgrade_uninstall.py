@@ -219,7 +219,10 @@ def test_upgrade_keeps_data_uninstall_removes_everything_install_again(database)
         "actions": _query(
             settings,
             dbname,
-            "SELECT id FROM ir_act_server WHERE model_name LIKE 'kam.%%' UNION ALL "
+            # Through ir_model: 19.0 no longer stores the model's name on the
+            # server action (18.0's ir_act_server.model_name).
+            "SELECT s.id FROM ir_act_server s JOIN ir_model m ON m.id = s.model_id "
+            "WHERE m.model LIKE 'kam.%%' UNION ALL "
             "SELECT id FROM ir_act_window WHERE res_model LIKE 'kam.%%'",
         ),
         "crm_lead columns": _query(

@@ -8,7 +8,6 @@ version starts with the series and which requires the OCA wheels of it.
 import ast
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,28 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def wheel_file(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    # setuptools reuses build/ of an earlier build: files since moved or
-    # removed would end up in the wheel.
-    shutil.rmtree(ROOT / "build", ignore_errors=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        cwd=out,
-    )
-    (path,) = out.glob("*.whl")
-    return path
+    return kam_dev.kam_series.wheel("18.0", tmp_path_factory.mktemp("wheel"))
 
 
 @pytest.fixture(scope="module")

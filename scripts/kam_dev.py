@@ -68,6 +68,16 @@ OCA_ADDONS = {
     "report_xlsx": "pip install --no-deps -r requirements-oca.txt",
 }
 DEMO_DB = "kam_demo"
+
+
+def demo_database(serie):
+    """The demo database of ``serie``: ``kam_demo`` on the source's series,
+    ``kam_demo_19`` on 19.0 (a database belongs to the series that made it)."""
+    if serie in (None, kam_series.SOURCE_SERIES):
+        return DEMO_DB
+    return f"{DEMO_DB}_{serie.split('.')[0]}"
+
+
 PG_PORT = int(os.environ.get("KAM_PG_PORT", "54329"))
 PG_ROLE = "kam"
 
@@ -597,6 +607,30 @@ def _database_exists(settings, name):
         conn.close()
 
 
+def _database_series(settings, name):
+    """The Odoo series that made database ``name`` (its ``base`` module's
+    version), or None when there is no such database or no Odoo in it."""
+    import psycopg2  # noqa: PLC0415
+
+    if not _database_exists(settings, name):
+        return None
+    conn = psycopg2.connect(dbname=name, **_libpq(settings))
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT to_regclass('ir_module_module')")
+            if cr.fetchone()[0] is None:
+                return None
+            cr.execute(
+                "SELECT latest_version FROM ir_module_module WHERE name = 'base'"
+            )
+            row = cr.fetchone()
+    finally:
+        conn.close()
+    if not row or not row[0]:
+        return None
+    return ".".join(row[0].split(".")[:2])
+
+
 def drop_database(settings, name):
     import psycopg2  # noqa: PLC0415
 
@@ -642,8 +676,18 @@ def cmd_run(args):
         )
         return 1
     check_oca_addons()
-    use_series(odoo_series())
+    serie = odoo_series()
+    use_series(serie)
     settings = pg_settings(args.config)
+    args.database = args.database or demo_database(serie)
+    made_with = _database_series(settings, args.database)
+    if made_with and made_with != serie:
+        print(
+            f"The database {args.database} was made with Odoo {made_with}; this "
+            f"Odoo is {serie}. Serve it with Odoo {made_with}, or choose another "
+            "database (scripts/kam_dev.py run --database NAME)."
+        )
+        return 1
     base = [
         *odoo,
         *(["-c", args.config] if args.config else []),
@@ -992,7 +1036,7 @@ def main(argv=None):
     parser.add_argument("--config", help="Odoo configuration file (db_* options)")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="demo database and Odoo on localhost")
-    run.add_argument("--database", default=DEMO_DB)
+    run.add_argument("--database", help="default: kam_demo, on 19.0 kam_demo_19")
     run.add_argument("--port", type=int, default=8069)
     run.set_defaults(func=cmd_run)
     everything = sub.add_parser("test", help="every test, Odoo's through pytest-odoo")

@@ -1,9 +1,12 @@
-"""The developer commands fail clearly, without a traceback, when Odoo is missing."""
+"""The developer commands fail clearly, without a traceback (Odoo missing, a
+database of another series)."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from .kam_dev_loader import kam_dev
 
@@ -74,3 +77,45 @@ def test_missing_oca_addon_is_named_with_its_install_command(monkeypatch):
     monkeypatch.setitem(kam_dev.OCA_ADDONS, "no_such_oca_addon", "pip install x")
     missing = kam_dev.missing_oca_addons()
     assert missing == {"no_such_oca_addon": "pip install x"}
+
+
+def test_demo_database_is_per_series():
+    assert kam_dev.demo_database("18.0") == "kam_demo"
+    assert kam_dev.demo_database("19.0") == "kam_demo_19"
+
+
+def test_run_refuses_a_database_made_by_another_series():
+    """`make run` on a database of the other series stops and says why, before
+    Odoo would fail on it half-way (an 18.0 kam_demo under Odoo 19.0)."""
+    missing = os.environ.get("KAM_ODOO_MISSING")
+    if missing:
+        pytest.skip(missing)
+    import psycopg2  # noqa: PLC0415
+
+    settings = kam_dev.pg_settings()
+    serie = kam_dev.odoo_series()
+    other = "19.0" if serie == "18.0" else "18.0"
+    name = f"kam_other_series_{os.getpid()}"
+    kam_dev.drop_database(settings, name)
+    conn = psycopg2.connect(dbname="postgres", **kam_dev._libpq(settings))
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    try:
+        conn = psycopg2.connect(dbname=name, **kam_dev._libpq(settings))
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                "CREATE TABLE ir_module_module (name varchar, latest_version varchar)"
+            )
+            cr.execute(
+                "INSERT INTO ir_module_module VALUES ('base', %s)", [f"{other}.1.3"]
+            )
+        conn.close()
+        assert kam_dev._database_series(settings, name) == other
+        proc = _run("run", "--database", name, "--port", str(kam_dev.free_port()))
+    finally:
+        kam_dev.drop_database(settings, name)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"was made with Odoo {other}; this Odoo is {serie}" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr

@@ -6,6 +6,9 @@
     python3 scripts/kam_dev.py odoo-test  # install the addons and run their tests
     python3 scripts/kam_dev.py core-test  # Odoo's crm, sale, account tests, +/- ours
     python3 scripts/kam_dev.py pg-start   # only start the private PostgreSQL
+    python3 scripts/kam_dev.py data-digest --database DB --out before.json
+    python3 scripts/kam_dev.py data-digest --database DB --compare before.json
+                                          # the key-account data kept by an upgrade
 
 Database server, in this order:
 1. an Odoo configuration file given with ``--config`` or ``ODOO_RC``;
@@ -1021,6 +1024,138 @@ def cmd_odoo_test(args):
     return rc
 
 
+# ----------------------------------------------------------------------
+# What an upgrade must keep
+# ----------------------------------------------------------------------
+#: Columns an update may rewrite on any row without changing its data.
+DIGEST_SKIPPED = frozenset({"write_date", "write_uid"})
+
+
+def data_digest(settings, dbname, columns=None):
+    """The key-account data of database ``dbname``, in a form two databases
+    (or one before and after an upgrade) can be compared by.
+
+    For every ``kam_*`` table: its row count, its columns and the md5 of its
+    rows in id order (``write_date``/``write_uid`` left out); with
+    ``columns`` (``{table: [column, ...]}``, another digest's) only those of
+    them the table still has, so that a column a later version adds does
+    not count as a change. For every group of the addons: the logins of its
+    users, those who have it through another group included (19.0 keeps
+    only the members set on the group itself in ``res_groups_users_rel``).
+    Reads PostgreSQL only: the same on either series, Odoo not needed.
+    """
+    import psycopg2  # noqa: PLC0415 (an Odoo requirement)
+
+    conn = psycopg2.connect(dbname=dbname, **_libpq(settings))
+    digest = {"tables": {}, "groups": {}}
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                "SELECT table_name, array_agg(column_name::text ORDER BY column_name)"
+                "  FROM information_schema.columns"
+                " WHERE table_schema = 'public' AND table_name LIKE 'kam\\_%%'"
+                "   AND table_name IN (SELECT tablename FROM pg_tables"
+                "                       WHERE schemaname = 'public')"
+                " GROUP BY table_name ORDER BY table_name"
+            )
+            for table, names in cr.fetchall():
+                names = [n for n in names if n not in DIGEST_SKIPPED]
+                if columns is not None and table in columns:
+                    names = [n for n in names if n in set(columns[table])]
+                order = "id" if "id" in names else ", ".join(f'"{n}"' for n in names)
+                row = ", ".join(f'"{n}"' for n in names)
+                cr.execute(
+                    f"SELECT count(*), md5(string_agg(ROW({row})::text, E'\\n' "
+                    f'ORDER BY {order})) FROM "{table}"'
+                )
+                count, md5 = cr.fetchone()
+                digest["tables"][table] = {
+                    "rows": count,
+                    "columns": names,
+                    "md5": md5 or "",
+                }
+            cr.execute(
+                """
+                WITH RECURSIVE kam_groups AS (
+                    SELECT d.module || '.' || d.name AS xmlid, d.res_id AS gid
+                      FROM ir_model_data d
+                     WHERE d.model = 'res.groups' AND d.module = ANY(%s)
+                ), holders(xmlid, gid) AS (
+                    SELECT xmlid, gid FROM kam_groups
+                     UNION
+                    SELECT h.xmlid, r.gid
+                      FROM res_groups_implied_rel r
+                      JOIN holders h ON r.hid = h.gid
+                )
+                SELECT h.xmlid, array_agg(DISTINCT u.login::text ORDER BY u.login::text)
+                  FROM holders h
+                  JOIN res_groups_users_rel gu ON gu.gid = h.gid
+                  JOIN res_users u ON u.id = gu.uid
+                 GROUP BY h.xmlid ORDER BY h.xmlid
+                """,
+                [list(ADDONS)],
+            )
+            digest["groups"] = dict(cr.fetchall())
+    finally:
+        conn.close()
+    return digest
+
+
+def digest_differences(before, after):
+    """What ``after`` (a :func:`data_digest`) lost or changed of ``before``."""
+    lines = []
+    for table, was in before["tables"].items():
+        now = after["tables"].get(table)
+        if now is None:
+            lines.append(f"{table}: missing")
+        elif now["rows"] != was["rows"]:
+            lines.append(f"{table}: {was['rows']} rows, now {now['rows']}")
+        elif now["md5"] != was["md5"]:
+            lines.append(f"{table}: the rows changed ({', '.join(now['columns'])})")
+    for group, logins in before["groups"].items():
+        now = after["groups"].get(group, [])
+        if now != logins:
+            lines.append(f"{group}: users {logins}, now {now}")
+    return lines
+
+
+def cmd_data_digest(args):
+    import json  # noqa: PLC0415
+
+    settings = pg_settings(args.config)
+    if not _database_exists(settings, args.database):
+        print(f"There is no database {args.database}.")
+        return 1
+    if not args.compare:
+        digest = data_digest(settings, args.database)
+        text = json.dumps(digest, indent=1, sort_keys=True)
+        if args.out:
+            Path(args.out).write_text(text + "\n")
+        else:
+            print(text)
+        tables = digest["tables"]
+        rows = sum(t["rows"] for t in tables.values())
+        print(
+            f"{len(tables)} tables, {rows} rows of key-account data.", file=sys.stderr
+        )
+        return 0
+    before = json.loads(Path(args.compare).read_text())
+    columns = {table: t["columns"] for table, t in before["tables"].items()}
+    after = data_digest(settings, args.database, columns)
+    lines = digest_differences(before, after)
+    for line in lines:
+        print(line)
+    rows = sum(t["rows"] for t in before["tables"].values())
+    if lines:
+        print(f"{len(lines)} differences from {args.compare}.")
+        return 1
+    print(
+        f"Kept: {len(before['tables'])} tables, {rows} rows and "
+        f"{len(before['groups'])} groups' users as in {args.compare}."
+    )
+    return 0
+
+
 def cmd_check_odoo(args):
     if args.series:
         check_series(args.series)
@@ -1074,6 +1209,16 @@ def main(argv=None):
     )
     check.add_argument("--series", choices=SUPPORTED_SERIES, help="of this series")
     check.set_defaults(func=cmd_check_odoo)
+    digest = sub.add_parser(
+        "data-digest",
+        help="the key-account data of a database, to compare before/after an upgrade",
+    )
+    digest.add_argument("--database", required=True)
+    digest.add_argument("--out", help="write the digest (JSON) here")
+    digest.add_argument(
+        "--compare", help="a digest written before: say what is not kept"
+    )
+    digest.set_defaults(func=cmd_data_digest)
     pg = sub.add_parser("pg-start", help="start the embedded PostgreSQL")
     pg.set_defaults(func=cmd_pg_start)
     pg_stop = sub.add_parser("pg-stop", help="stop the embedded PostgreSQL")

@@ -4,9 +4,11 @@ PORT ?= 8069
 # `make test-19`: the same suite on Odoo 19.0, with a Python whose `odoo` is
 # 19.0 (ODOO19_PYTHON), or the 19.0 source tree (ODOO19_SRC, the folder of
 # odoo-bin) and a Python that has its requirements. The addons for 19.0 are
-# built from the source into .series/19.0 (scripts/kam_series.py).
-ODOO19_PYTHON ?= $(PYTHON)
-ODOO19_SRC ?=
+# built from the source into .series/19.0 (scripts/kam_series.py). Both can
+# be set once in the [19.0] section of ~/.config/kam_dev.conf (python, src).
+ODOO19_CONFIG := $(shell $(PYTHON) scripts/kam_dev.py series-config 19.0 2>/dev/null)
+ODOO19_PYTHON ?= $(or $(patsubst ODOO19_PYTHON=%,%,$(filter ODOO19_PYTHON=%,$(ODOO19_CONFIG))),$(PYTHON))
+ODOO19_SRC ?= $(patsubst ODOO19_SRC=%,%,$(filter ODOO19_SRC=%,$(ODOO19_CONFIG)))
 ODOO19 = env ODOO_SRC="$(ODOO19_SRC)" $(ODOO19_PYTHON)
 
 .PHONY: run stop test test-19 test-core lint deps deps-19 pre-commit readme

@@ -29,7 +29,17 @@ Odoo 19.0 is found the same way, by the Python that runs this script
 ``ODOO_SRC``). On a series other than the source's, the commands run the
 addons that ``scripts/kam_series.py`` builds for it into ``.series/<series>``
 (``KAM_ADDONS_DIR`` tells the tests where), with the Odoo options that series
-needs to install as 18.0 does (``--with-demo`` on 19.0).
+needs to install as 18.0 does (``--with-demo`` on 19.0). Where the Odoo of
+another series lives can be said once, in the user's configuration file
+``~/.config/kam_dev.conf`` (``$XDG_CONFIG_HOME``; ``KAM_DEV_CONFIG`` names
+another file), a section per series::
+
+    [19.0]
+    python = /path/to/venv19/bin/python   ; a Python with Odoo 19.0's requirements
+    src = /path/to/odoo-19.0              ; optional: its source, if not installed
+
+``make test-19`` and ``.ci/run`` read it (``series-config``) unless
+``ODOO19_PYTHON``/``ODOO19_SRC`` are set.
 """
 
 import argparse
@@ -40,6 +50,7 @@ import glob
 import importlib.util
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -433,6 +444,40 @@ def _ensure_role(admin):
                 cr.execute(f"CREATE ROLE {PG_ROLE} LOGIN SUPERUSER")
     finally:
         conn.close()
+
+
+def user_config_path():
+    """The user's configuration file of these commands (see the docstring)."""
+    if os.environ.get("KAM_DEV_CONFIG"):
+        return Path(os.environ["KAM_DEV_CONFIG"])
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "kam_dev.conf"
+
+
+def series_config(serie):
+    """``{"python": ..., "src": ...}`` of ``serie`` in the user's configuration
+    file (the keys it sets), ``{}`` without one."""
+    parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
+    parser.read(user_config_path())
+    if not parser.has_section(serie):
+        return {}
+    return {
+        key: os.path.expanduser(parser.get(serie, key))
+        for key in ("python", "src")
+        if parser.get(serie, key, fallback="").strip()
+    }
+
+
+def cmd_series_config(args):
+    """Shell lines exporting ``ODOO<major>_PYTHON``/``_SRC`` of a series from
+    the user's configuration, for the variables the environment leaves unset
+    (``eval "$(python3 scripts/kam_dev.py series-config 19.0)"``)."""
+    major = args.series.split(".")[0]
+    for key, value in series_config(args.series).items():
+        variable = f"ODOO{major}_{key.upper()}"
+        if not os.environ.get(variable):
+            print(f"export {variable}={shlex.quote(value)}")
+    return 0
 
 
 def _data_root():
@@ -1219,6 +1264,12 @@ def main(argv=None):
         "--compare", help="a digest written before: say what is not kept"
     )
     digest.set_defaults(func=cmd_data_digest)
+    config = sub.add_parser(
+        "series-config",
+        help="export ODOO<major>_PYTHON/_SRC of a series from ~/.config/kam_dev.conf",
+    )
+    config.add_argument("series", choices=SUPPORTED_SERIES)
+    config.set_defaults(func=cmd_series_config)
     pg = sub.add_parser("pg-start", help="start the embedded PostgreSQL")
     pg.set_defaults(func=cmd_pg_start)
     pg_stop = sub.add_parser("pg-stop", help="stop the embedded PostgreSQL")

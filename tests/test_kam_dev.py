@@ -119,3 +119,23 @@ def test_run_refuses_a_database_made_by_another_series():
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"was made with Odoo {other}; this Odoo is {serie}" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_series_config_exports_what_the_environment_leaves_unset(tmp_path):
+    """`.ci/run` and `make test-19` find Odoo 19.0 in the user's configuration."""
+    config = tmp_path / "kam_dev.conf"
+    config.write_text(
+        "[19.0]\npython = /opt/py 19/bin/python ; a comment\nsrc = ~/odoo-19.0\n"
+    )
+    env = {"KAM_DEV_CONFIG": str(config), "ODOO19_PYTHON": "", "ODOO19_SRC": ""}
+    proc = _run("series-config", "19.0", **env)
+    assert proc.returncode == 0, proc.stderr
+    home = os.path.expanduser("~")
+    assert proc.stdout.splitlines() == [
+        "export ODOO19_PYTHON='/opt/py 19/bin/python'",
+        f"export ODOO19_SRC={home}/odoo-19.0",
+    ]
+    proc = _run("series-config", "19.0", **{**env, "ODOO19_PYTHON": "/usr/bin/py"})
+    assert proc.stdout.splitlines() == [f"export ODOO19_SRC={home}/odoo-19.0"]
+    proc = _run("series-config", "19.0", KAM_DEV_CONFIG=str(tmp_path / "none"))
+    assert (proc.returncode, proc.stdout) == (0, "")

@@ -7,6 +7,7 @@ from . import (
     test_classify_now,
     test_clv,
     test_config,
+    test_demo_data,
     test_first_hour,
     test_kam_assignment,
     test_kam_workload_time,

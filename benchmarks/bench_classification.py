@@ -19,8 +19,10 @@
 3. Measures, in a fresh Odoo process (a subprocess of this script, so that its
    peak memory is its own): the bare SQL aggregation the engine runs (best of
    3, fetch included), the first classification run (creates every account)
-   the second one (same data, nothing changed) and a third one after a night's
-   change (``CANCELLED_SHARE`` of the window's invoices cancelled, put back
+   the second one (same data, nothing changed), the next day's (same data, the
+   clock one day later: the window moves by a day and every customer is a day
+   older) and a third one that day after a night's change
+   (``CANCELLED_SHARE`` of the window's invoices cancelled, put back
    afterwards), each committed, their ratio to the bare aggregation, the rows
    each run wrote (inserted and updated rows of ``kam_account`` and
    ``kam_classification_history``, counted by PostgreSQL for the run's
@@ -28,7 +30,7 @@
    memory.
 
 The goals (full run under 60 s and under 3x the bare aggregation; the second
-run, with no new invoice, writes no row) are printed
+run and the next day's, with no new invoice, write no row) are printed
 with PASS or MISS; the exit code is 0 either way (a measurement, not a test),
 unless the benchmark itself cannot run or a classification run fails.
 
@@ -37,6 +39,8 @@ PostgreSQL is the one ``scripts/kam_dev.py`` uses (Odoo configuration file in
 """
 
 import argparse
+import contextlib
+import datetime
 import json
 import sys
 import time
@@ -51,6 +55,9 @@ BARE_REPEAT = 3
 # Share of the window's invoices cancelled before the third run: a night's
 # change, to see the rows written follow the change.
 CANCELLED_SHARE = 0.002
+# The runs measured, in order, with the day each runs on (0: today; 1: the
+# clock one day later, Odoo's own freezegun moving it).
+RUNS = (("first", 0), ("second", 0), ("next day", 1), ("third", 1))
 # Tables whose rows a run writes, counted from PostgreSQL's statistics.
 WRITTEN_TABLES = ("kam_account", "kam_classification_history")
 # Engine methods timed one by one (those missing in the engine are skipped).
@@ -151,6 +158,17 @@ def parse_args(argv):
 # --------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------
+def on_day(day):
+    """The clock ``day`` days from now (ticking), or left alone for 0."""
+    if not day:
+        return contextlib.nullcontext()
+    from freezegun import freeze_time  # noqa: PLC0415 (an Odoo requirement)
+
+    return freeze_time(
+        datetime.datetime.now() + datetime.timedelta(days=day), tick=True
+    )
+
+
 def build_report(sizes, seeded, setup, figures):
     bare = figures["bare_aggregation_s"]
     runs = figures["runs"]
@@ -173,14 +191,15 @@ def build_report(sizes, seeded, setup, figures):
                 and run["ratio_to_bare"] < GOAL_RATIO,
             }
         )
-    second = next(run for run in runs if run["label"] == "second")
-    goals.append(
-        {
-            "goal": f"{second['label']} run writes no row",
-            "value": sum(second["rows_written"]["total"].values()),
-            "pass": not sum(second["rows_written"]["total"].values()),
-        }
-    )
+    for quiet in (run for run in runs if run["label"] in ("second", "next day")):
+        written = sum(quiet["rows_written"]["total"].values())
+        goals.append(
+            {
+                "goal": f"{quiet['label']} run writes no row",
+                "value": written,
+                "pass": not written,
+            }
+        )
     return {
         "customers": sizes["customers"],
         "invoice_lines": sizes["lines"],
@@ -463,12 +482,22 @@ def restore_invoices(env, cancelled):
         env.invalidate_all()
 
 
-def transaction_writes(cr):
+def transaction_writes(cr, before=None):
     """Rows inserted and updated in the current transaction, per written table.
 
     PostgreSQL's own counters (``pg_stat_get_xact_tuples_*``), savepoints
-    included: every row version a run leaves for VACUUM is counted.
+    included: every row version a run leaves for VACUUM is counted. The
+    counters of a backend also hold those of its earlier transactions until
+    it reports them to the statistics (at most once a second, PostgreSQL 15),
+    so a run's rows are the difference from ``before``, the counters read
+    when its transaction began.
     """
+    if before is not None:
+        after = transaction_writes(cr)
+        return {
+            kind: {table: n - before[kind][table] for table, n in counts.items()}
+            for kind, counts in after.items()
+        }
     written = {"inserted": {}, "updated": {}, "total": {}}
     for table in WRITTEN_TABLES:
         cr.execute(
@@ -577,21 +606,22 @@ def measure(env, payload):
 
 
 def measure_runs(env, company, start, cancelled):
-    """The three classification runs, each committed; ``cancelled`` receives
-    the invoices cancelled before the third one."""
+    """The classification runs of :data:`RUNS`, each committed; ``cancelled``
+    receives the invoices cancelled before the third one."""
     cr = env.cr
     runs = []
-    for label in ("first", "second", "third"):
+    for label, day in RUNS:
         if label == "third":
             cancelled.extend(cancel_invoices(env, company, start))
+        counters = transaction_writes(cr)
         queries = cr.sql_log_count
-        with harness.MethodTimer(phase_targets(env)) as timer:
+        with on_day(day), harness.MethodTimer(phase_targets(env)) as timer:
             started = time.perf_counter()
             run = env["kam.classification.run"]._classify_company(
                 company, trigger="manual"
             )
             called = time.perf_counter()
-            rows_written = transaction_writes(cr)
+            rows_written = transaction_writes(cr, counters)
             commit_parts = timed_commit(cr)
             done = time.perf_counter()
         phases = dict(timer.times)

@@ -254,3 +254,22 @@ def trigger_cron(case, cron):
         return cron.method_direct_trigger()
     with case.enter_registry_test_mode():
         return cron.method_direct_trigger()
+
+
+def cron_progress(env, done, remaining):
+    """Report a batch cron job's progress and commit it.
+
+    Called from a scheduled action's method (``env``'s context holds the job's
+    progress record); elsewhere it only commits. 19.0's ``_commit_progress``
+    adds the records processed to the job's total; 18.0's
+    ``_notify_progress`` sets it, then the transaction is committed here.
+    """
+    cron = env["ir.cron"].browse(env.context.get("cron_id"))
+    if SERIES >= (19, 0):
+        if env.context.get("ir_cron_progress_id"):
+            cron._commit_progress(done, remaining=remaining)
+        else:
+            env.cr.commit()  # pylint: disable=invalid-commit
+        return
+    cron._notify_progress(done=done, remaining=remaining)
+    env.cr.commit()  # pylint: disable=invalid-commit

@@ -16,6 +16,7 @@ from . import (
     kam_classification_engine,
     kam_classification_history,
     kam_classification_run,
+    kam_classification_stage,
     kam_competency,
     kam_competency_rating,
     kam_competitor,

@@ -80,6 +80,19 @@ COMPONENT_KEYS = {
     "objectives_fit_score": "objectives_fit",
 }
 
+# Columns of the figures' and the history's rows (see _figures_sql and
+# _history_sql), as kam.classification.stage stores them (history's with
+# a ``hist_`` prefix).
+FIGURE_COLUMNS = (
+    "partner_id",
+    "revenue",
+    "revenue_prev",
+    "cost",
+    "invoice_count",
+    "last_invoice_date",
+)
+HISTORY_COLUMNS = ("partner_id", "frequency", "first", "last", "total", "first_amount")
+
 # ---- Churn risk and lifetime value ----
 # Run fields filled from each fit: {model: (prefix, parameter names)}.
 FIT_FIELDS = {
@@ -171,14 +184,36 @@ class KamClassificationEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _run(self, company, run, config):
-        today = fields.Date.context_today(self)
+        """Classify ``company`` in one go: stage every customer, then publish.
+
+        The scheduled pass does the same in bounded steps (see
+        :meth:`_stage_chunk` and :meth:`_publish`): the results are those of
+        this unbounded run whatever the steps.
+        """
+        self._stage_chunk(company, run, 0, None)
+        return self._publish(company, run, config)
+
+    @api.model
+    def _run_dates(self, run, config):
+        """(previous window start, window start, end) of ``run``: the day it
+        started, whatever the day its last step runs."""
+        today = run.window_end or fields.Date.context_today(self)
         start = (
             today - relativedelta(months=config.window_months) + relativedelta(days=1)
         )
         prev_start = start - relativedelta(months=config.window_months)
-        self.env.flush_all()
+        return prev_start, start, today
 
-        figures = self._read_figures(company, prev_start, start, today)
+    @api.model
+    def _publish(self, company, run, config):
+        """Score the customers staged for ``run`` and write what changed.
+
+        One transaction: until it commits, users see the previous run's
+        results, never a mix of two runs.
+        """
+        prev_start, start, today = self._run_dates(run, config)
+        self.env.flush_all()
+        figures = self._read_stage(run, today)
         accounts = self._read_accounts(company)
         accounts = self._add_new_accounts(accounts, figures.index)
         frame = self._build_frame(company, figures, accounts, today)
@@ -196,6 +231,7 @@ class KamClassificationEngine(models.AbstractModel):
         if nominated:
             self._nominate(nominated)
         notified = self._notify_kams(result, accounts, moves)
+        self._clear_stage(run)
 
         counts_class = result["pareto_class"].value_counts()
         counts_quadrant = result["quadrant"].value_counts()
@@ -243,10 +279,21 @@ class KamClassificationEngine(models.AbstractModel):
         of the lifetime value models (leaving out those who stopped buying
         would make churn look rare).
         """
-        revenue = self.env["account.move.line"]._kam_revenue_sql(
-            company, prev_start, end
+        self.env.cr.execute(self._figures_sql(company, prev_start, start, end))
+        frame = self._figures_frame(
+            pd.DataFrame(self.env.cr.fetchall(), columns=FIGURE_COLUMNS)
         )
-        query = SQL(
+        history = self._read_history(company, end)
+        return frame.join(history, how="outer")
+
+    @api.model
+    def _figures_sql(self, company, prev_start, start, end, partners=None):
+        """SQL of :meth:`_read_figures`'s rows (``FIGURE_COLUMNS``), for the
+        commercial partners ``partners`` (an ``SQL`` selecting ids) or all."""
+        revenue = self.env["account.move.line"]._kam_revenue_sql(
+            company, prev_start, end, partners=partners
+        )
+        return SQL(
             """
             WITH moves AS (
                 SELECT r.partner_id,
@@ -273,23 +320,126 @@ class KamClassificationEngine(models.AbstractModel):
             start=start,
             revenue=revenue,
         )
-        self.env.cr.execute(query)
-        columns = [
-            "partner_id",
-            "revenue",
-            "revenue_prev",
-            "cost",
-            "invoice_count",
-            "last_invoice_date",
-        ]
-        frame = pd.DataFrame(self.env.cr.fetchall(), columns=columns)
-        frame = frame.set_index("partner_id")
+
+    @api.model
+    def _figures_frame(self, rows):
+        """The figures of :meth:`_figures_sql`'s rows, typed, by partner."""
+        frame = rows.set_index("partner_id")
         for column in ("revenue", "revenue_prev", "cost"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
         frame["invoice_count"] = frame["invoice_count"].astype(int)
-        frame["last_invoice_date"] = pd.to_datetime(frame["last_invoice_date"])
-        history = self._read_history(company, end)
-        return frame.join(history, how="outer")
+        # One resolution whatever the reader (dates or text).
+        frame["last_invoice_date"] = pd.to_datetime(frame["last_invoice_date"]).astype(
+            "datetime64[ns]"
+        )
+        return frame
+
+    # ------------------------------------------------------------------
+    # The staged pass: bounded steps into kam.classification.stage
+    # ------------------------------------------------------------------
+    @api.model
+    def _stage_chunk(self, company, run, after, upto):
+        """Stage the figures and history of the customers whose id is in
+        ``(after, upto]`` (``upto`` None: no upper bound) for ``run``.
+
+        Aggregated and inserted by PostgreSQL in one statement: nothing of it
+        goes through Python, whatever the number of customers. Returns the
+        number of customers staged.
+        """
+        prev_start, start, today = self._run_dates(run, run._config())
+        bounds = [SQL("id > %s", after)]
+        if upto is not None:
+            bounds.append(SQL("id <= %s", upto))
+        partners = SQL("SELECT id FROM res_partner WHERE %s", SQL(" AND ").join(bounds))
+        figures = self._figures_sql(company, prev_start, start, today, partners)
+        history = self._history_sql(company, today, partners)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO kam_classification_stage (
+                    run_id, partner_id, has_figures, %(figure_columns)s,
+                    %(history_columns)s)
+                SELECT %(run)s, COALESCE(f.partner_id, h.partner_id),
+                       f.partner_id IS NOT NULL, %(figure_values)s,
+                       %(history_values)s
+                  FROM (%(figures)s) f (%(figure_names)s)
+             FULL JOIN (%(history)s) h (%(history_names)s)
+                    ON h.partner_id = f.partner_id
+                """,
+                run=run.id,
+                figures=figures,
+                history=history,
+                figure_names=SQL(", ").join(map(SQL.identifier, FIGURE_COLUMNS)),
+                history_names=SQL(", ").join(map(SQL.identifier, HISTORY_COLUMNS)),
+                figure_columns=SQL(", ").join(map(SQL.identifier, FIGURE_COLUMNS[1:])),
+                history_columns=SQL(", ").join(
+                    SQL.identifier(f"hist_{name}") for name in HISTORY_COLUMNS[1:]
+                ),
+                figure_values=SQL(", ").join(
+                    SQL("f.%s", SQL.identifier(name)) for name in FIGURE_COLUMNS[1:]
+                ),
+                history_values=SQL(", ").join(
+                    SQL("h.%s", SQL.identifier(name)) for name in HISTORY_COLUMNS[1:]
+                ),
+            )
+        )
+        return self.env.cr.rowcount
+
+    @api.model
+    def _read_stage(self, run, today):
+        """The frame :meth:`_read_figures` reads, from ``run``'s staged rows.
+
+        Copied out of PostgreSQL as text (``COPY``) rather than fetched as
+        Python tuples: a few bytes per customer while it is parsed.
+        """
+        columns = [
+            "partner_id",
+            "has_figures",
+            *FIGURE_COLUMNS[1:],
+            *(f"hist_{name}" for name in HISTORY_COLUMNS[1:]),
+        ]
+        buffer = io.StringIO()
+        self.env.cr._obj.copy_expert(
+            self.env.cr.mogrify(
+                SQL(
+                    "COPY (SELECT %s FROM kam_classification_stage WHERE run_id = %s "
+                    "ORDER BY partner_id) TO STDOUT WITH (FORMAT csv, HEADER)",
+                    SQL(", ").join(map(SQL.identifier, columns)),
+                    run.id,
+                )
+            ).decode(),
+            buffer,
+        )
+        buffer.seek(0)
+        rows = pd.read_csv(
+            buffer,
+            dtype={"partner_id": "int64", "has_figures": "string"},
+            keep_default_na=False,
+            na_values=[""],
+        )
+        staged = rows["has_figures"] == "t"
+        figures = self._figures_frame(rows.loc[staged, list(FIGURE_COLUMNS)])
+        history_rows = rows.loc[rows["hist_first"].notna()]
+        history = self._history_frame(
+            pd.DataFrame(
+                {
+                    name: history_rows[name if name == "partner_id" else f"hist_{name}"]
+                    for name in HISTORY_COLUMNS
+                }
+            ),
+            today,
+        )
+        return figures.join(history, how="outer")
+
+    @api.model
+    def _clear_stage(self, run):
+        """Drop the rows staged for ``run`` (published, failed or replaced)."""
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM kam_classification_stage WHERE run_id IN %s",
+                tuple(run.ids),
+            )
+        )
 
     @api.model
     def _add_new_accounts(self, accounts, partner_ids):
@@ -744,44 +894,47 @@ class KamClassificationEngine(models.AbstractModel):
         ``today``, ``clv_monetary`` = net value after the first day per
         repeat occasion (company currency, untaxed).
         """
-        revenue = self.env["account.move.line"]._kam_revenue_sql(company, date_to=today)
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH days AS (
-                    SELECT r.partner_id,
-                           r.invoice_date AS day,
-                           SUM(r.amount) AS amount,
-                           BOOL_OR(r.move_type = 'out_invoice') AS purchase
-                      FROM (%(revenue)s) r
-                  GROUP BY r.partner_id, r.invoice_date
-                )
-                SELECT d.partner_id,
-                       COUNT(*) FILTER (WHERE d.purchase) - 1,
-                       MIN(d.day) FILTER (WHERE d.purchase),
-                       MAX(d.day) FILTER (WHERE d.purchase),
-                       SUM(d.amount),
-                       (ARRAY_AGG(d.amount ORDER BY d.day)
-                            FILTER (WHERE d.purchase))[1]
-                  FROM days d
-                  JOIN res_partner p ON p.id = d.partner_id AND p.active
-              GROUP BY d.partner_id
-                HAVING BOOL_OR(d.purchase)
-                """,
-                revenue=revenue,
-            )
+        self.env.cr.execute(self._history_sql(company, today))
+        return self._history_frame(
+            pd.DataFrame(self.env.cr.fetchall(), columns=HISTORY_COLUMNS), today
         )
-        rows = pd.DataFrame(
-            self.env.cr.fetchall(),
-            columns=[
-                "partner_id",
-                "frequency",
-                "first",
-                "last",
-                "total",
-                "first_amount",
-            ],
-        ).set_index("partner_id")
+
+    @api.model
+    def _history_sql(self, company, today, partners=None):
+        """SQL of :meth:`_read_history`'s rows (``HISTORY_COLUMNS``), for the
+        commercial partners ``partners`` (an ``SQL`` selecting ids) or all."""
+        revenue = self.env["account.move.line"]._kam_revenue_sql(
+            company, date_to=today, partners=partners
+        )
+        return SQL(
+            """
+            WITH days AS (
+                SELECT r.partner_id,
+                       r.invoice_date AS day,
+                       SUM(r.amount) AS amount,
+                       BOOL_OR(r.move_type = 'out_invoice') AS purchase
+                  FROM (%(revenue)s) r
+              GROUP BY r.partner_id, r.invoice_date
+            )
+            SELECT d.partner_id,
+                   COUNT(*) FILTER (WHERE d.purchase) - 1,
+                   MIN(d.day) FILTER (WHERE d.purchase),
+                   MAX(d.day) FILTER (WHERE d.purchase),
+                   SUM(d.amount),
+                   (ARRAY_AGG(d.amount ORDER BY d.day)
+                        FILTER (WHERE d.purchase))[1]
+              FROM days d
+              JOIN res_partner p ON p.id = d.partner_id AND p.active
+          GROUP BY d.partner_id
+            HAVING BOOL_OR(d.purchase)
+            """,
+            revenue=revenue,
+        )
+
+    @api.model
+    def _history_frame(self, rows, today):
+        """The lifetime value inputs of :meth:`_history_sql`'s rows."""
+        rows = rows.set_index("partner_id")
         first = pd.to_datetime(rows["first"])
         history = pd.DataFrame(index=rows.index)
         history["clv_frequency"] = rows["frequency"].astype(float)

@@ -1,13 +1,20 @@
 import json
 import logging
+import os
+import resource
+import socket
 import threading
 import time
+import weakref
 
+from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import config as odoo_config
 from odoo.tools.misc import format_date
 
-from ..kam_scoring import MIN_REPEAT_BUYERS
+from ..compat import cron_progress
+from ..kam_scoring import MIN_REPEAT_BUYERS, ClassificationConfig
 from .res_company import WEIGHT_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -15,6 +22,17 @@ _logger = logging.getLogger(__name__)
 # First key of the PostgreSQL advisory lock taken while a company is classified
 # (the second key is the company id): one run at a time per company.
 RUN_LOCK_KEY = 471_130
+
+# The scheduled pass reads this many customer ids per step (system parameter
+# ``kam_management.classification_chunk_size``).
+DEFAULT_CHUNK_SIZE = 50_000
+# Share of the worker's time limits a scheduled call may use before it hands
+# over to the next call (Odoo's watchdog kills a cron worker that passes
+# ``limit_time_real_cron``, its CPU limit one that passes ``limit_time_cpu``).
+TIME_SHARE = 0.5
+# When the job's cursor began its first call: the calls of one job share the
+# worker's limits (18.0 calls a job up to 10 times in a row).
+_JOB_STARTS = weakref.WeakKeyDictionary()
 
 
 # ---- Churn and lifetime value ----
@@ -52,6 +70,43 @@ class KamClassificationRun(models.Model):
         string="Started", required=True, default=fields.Datetime.now
     )
     date_end = fields.Datetime(string="Finished")
+    # ---- The scheduled pass's steps ----
+    phase = fields.Selection(
+        [("stage", "Reading Invoices"), ("publish", "Scoring"), ("done", "Done")],
+        default="stage",
+        readonly=True,
+        help="Where the run is: reading the invoices a step of customers at a "
+        "time, then scoring every customer and publishing the results at once. "
+        "Until they are published, users see those of the previous run.",
+    )
+    stage_after = fields.Integer(
+        string="Customers Read up to Id",
+        readonly=True,
+        help="The customers whose id is up to this one have been read.",
+    )
+    stage_upto = fields.Integer(
+        string="Last Customer Id",
+        readonly=True,
+        help="The highest customer id when the run started.",
+    )
+    staged_count = fields.Integer(string="Customers Read", readonly=True)
+    step_count = fields.Integer(string="Steps", readonly=True)
+    resume_count = fields.Integer(
+        string="Resumed",
+        readonly=True,
+        help="Times the run was taken over by another worker after the one "
+        "working on it stopped (killed, restarted, out of time), from the "
+        "last step it had completed.",
+    )
+    paused = fields.Boolean(
+        readonly=True,
+        help="The worker stopped between two steps on purpose, to stay within "
+        "the server's time limits; the next scheduled call goes on.",
+    )
+    worker = fields.Char(readonly=True, help="The server process of the last step.")
+    progress = fields.Float(
+        compute="_compute_progress", help="Share of the customers read (%)."
+    )
     duration = fields.Float(string="Duration (s)", digits=(16, 2))
     parameters = fields.Text(help="Settings the run used.")
     window_start = fields.Date()
@@ -155,6 +210,16 @@ class KamClassificationRun(models.Model):
                 number=run._origin.id or "",
             )
 
+    @api.depends("phase", "stage_after", "stage_upto")
+    def _compute_progress(self):
+        for run in self:
+            if run.phase in ("publish", "done") or run.state == "done":
+                run.progress = 100.0
+            elif run.stage_upto:
+                run.progress = min(100.0, 100.0 * run.stage_after / run.stage_upto)
+            else:
+                run.progress = 0.0
+
     @api.depends("parameters")
     def _compute_param_fields(self):
         for run in self:
@@ -211,25 +276,265 @@ class KamClassificationRun(models.Model):
 
     @api.model
     def _cron_classify(self):
-        """Scheduled entry point: classify every company in turn."""
+        """Scheduled entry point: classify every company, in bounded steps.
+
+        Each step reads the invoices of a range of customers into the run's
+        staged figures and commits (see :meth:`_cron_step`); the last one
+        scores and publishes. When the call has used its share of the
+        worker's time limits it stops and reports what is left (Odoo's batch
+        cron progress): the scheduler calls it again, in this worker or
+        another, and it goes on from the last step committed. A worker
+        killed mid-step loses that step only. A company is classified once a
+        day by the schedule (*Classify Now* for more).
+        """
+        if not self._testing():
+            _JOB_STARTS.setdefault(self.env.cr, time.monotonic())
+        call = {"steps": 0, "longest": 0.0}
+        remaining = 0
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            remaining += self.with_company(company)._cron_company(company, call)
+        if not self._testing():
+            if remaining:
+                # Out of time: the next call goes on. 18.0 ends a job whose
+                # call reports nothing done, so it is triggered again.
+                self.env.ref("kam_management.ir_cron_kam_classify").sudo()._trigger()
+            cron_progress(self.env, call["steps"], remaining)
+        return call["steps"], remaining
+
+    @api.model
+    def _testing(self):
+        return getattr(threading.current_thread(), "testing", False)
+
+    @api.model
+    def _cron_company(self, company, call):
+        """Steps of ``company``'s scheduled run while the call has time left.
+
+        ``call`` counts the steps of this call and the longest one. Returns
+        the steps left to the company's run (0 when it is done for the day or
+        another worker holds it).
+        """
+        stepped = False
+        while True:
+            if call["steps"] and self._cron_time_left() < 2 * call["longest"]:
+                run = self._open_cron_run(company)
+                if not run:
+                    # Not started yet: the next call starts it.
+                    return 0 if self._had_cron_run_today(company) else 1
+                if stepped:
+                    # Left between two steps on purpose (not killed).
+                    run.write({"paused": True})
+                    self._commit()
+                return run._steps_left()
+            started = time.monotonic()
             try:
-                self.with_company(company)._classify_company(company, trigger="cron")
+                self._acquire_company_lock(company)
             except UserError as err:  # another run holds this company
                 _logger.warning("Classification of %s skipped: %s", company.name, err)
-                continue
-            if not getattr(threading.current_thread(), "testing", False):
-                # One company's results are kept even if the next one fails.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                return 0
+            run = self._open_cron_run(company) or self._new_cron_run(company)
+            if not run:
+                return 0
+            if (
+                run.phase == "publish"
+                and call["steps"]
+                and self._cron_time_left() != float("inf")
+            ):
+                # Scoring reads every customer at once: it starts a call of
+                # its own, with all of the worker's time ahead of it.
+                run.write({"paused": True})
+                self._commit()
+                return 1
+            self._cron_step(run)
+            self._commit()
+            stepped = True
+            call["steps"] += 1
+            call["longest"] = max(call["longest"], time.monotonic() - started)
+            if run.state != "running":
+                return 0
 
-    def _classify_company(self, company, trigger):
-        """Classify ``company`` and record the run; failures roll back cleanly."""
-        self._acquire_company_lock(company)
+    @api.model
+    def _commit(self):
+        if not self._testing():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _cron_time_left(self):
+        """Seconds this scheduled call may still use (infinite outside one)."""
+        start = _JOB_STARTS.get(self.env.cr)
+        if start is None:
+            return float("inf")
+        config = odoo_config()
+        left = float("inf")
+        limit = config.get("limit_time_real_cron") or 0
+        if limit <= 0:
+            limit = config.get("limit_time_real") or 0
+        if limit > 0:
+            left = start + TIME_SHARE * limit - time.monotonic()
+        soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if soft != resource.RLIM_INFINITY:
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_left = soft - usage.ru_utime - usage.ru_stime
+            cpu_left -= (1 - TIME_SHARE) * (config.get("limit_time_cpu") or 0)
+            left = min(left, cpu_left)
+        return left
+
+    @api.model
+    def _open_cron_run(self, company):
+        return self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("trigger", "=", "cron"),
+                ("state", "=", "running"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+
+    @api.model
+    def _new_cron_run(self, company):
+        """Today's scheduled run of ``company``, unless it has had one."""
+        if self._had_cron_run_today(company):
+            return self.browse()
+        return self._start_run(company, "cron")
+
+    @api.model
+    def _had_cron_run_today(self, company):
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("trigger", "=", "cron"),
+                    ("window_end", "=", fields.Date.context_today(self)),
+                ],
+                limit=1,
+            )
+        )
+
+    def _steps_left(self):
+        """Steps left to this run: the ranges of customers to read, and scoring."""
+        self.ensure_one()
+        if self.state != "running":
+            return 0
+        if self.phase == "publish":
+            return 1
+        size = self._chunk_size()
+        return max(1, -(-(self.stage_upto - self.stage_after) // size)) + 1
+
+    @api.model
+    def _chunk_size(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("kam_management.classification_chunk_size")
+        )
+        try:
+            size = int(value or DEFAULT_CHUNK_SIZE)
+        except ValueError:
+            size = DEFAULT_CHUNK_SIZE
+        return max(1, size)
+
+    def _cron_step(self, run=None):
+        """One step of ``run``: read a range of customers, or score and publish.
+
+        Called with the company's lock held; its work and the run's progress
+        are committed together by the caller, so a step is done or not at all.
+        """
+        run = (run or self).sudo()
+        me = f"{socket.gethostname()}:{os.getpid()}"
+        values = {"paused": False, "worker": me, "step_count": run.step_count + 1}
+        if run.step_count and not run.paused and run.worker != me:
+            values["resume_count"] = run.resume_count + 1
+            _logger.warning(
+                "Classification run %s of %s resumed from step %s (last worker %s)",
+                run.id,
+                run.company_id.name,
+                run.step_count,
+                run.worker,
+            )
+        engine = self.env["kam.classification.engine"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                if run.phase == "stage":
+                    after = run.stage_after
+                    upto = after + self._chunk_size()
+                    last = upto >= run.stage_upto
+                    staged = engine._stage_chunk(
+                        run.company_id, run, after, None if last else upto
+                    )
+                    values.update(
+                        stage_after=run.stage_upto if last else upto,
+                        staged_count=run.staged_count + staged,
+                        phase="publish" if last else "stage",
+                    )
+                    run.write(values)
+                    return
+                started = time.monotonic()
+                stats = engine._publish(run.company_id, run, run._config())
+        except Exception as err:  # noqa: BLE001 - recorded on the run
+            _logger.exception("Classification of %s failed", run.company_id.name)
+            self.env.invalidate_all()
+            engine._clear_stage(run)
+            run.write(dict(values, **run._failure(err)))
+            return
+        run.write(
+            dict(
+                values,
+                **stats,
+                state="done",
+                phase="done",
+                date_end=fields.Datetime.now(),
+                duration=(fields.Datetime.now() - run.date_start).total_seconds(),
+            )
+        )
+        _logger.info(
+            "Classification run %s of %s done in %s steps (scoring %.1f s)",
+            run.id,
+            run.company_id.name,
+            run.step_count,
+            time.monotonic() - started,
+        )
+        self.env["kam.account"].invalidate_model()
+
+    def _failure(self, err):
+        return {
+            "state": "failed",
+            "error": str(err),
+            "date_end": fields.Datetime.now(),
+            "duration": (fields.Datetime.now() - self.date_start).total_seconds(),
+        }
+
+    def _config(self):
+        """The settings the run was started with, whatever they are now."""
+        self.ensure_one()
+        params = json.loads(self.parameters or "{}")
+        if not params:
+            return self.company_id._kam_classification_config()
+        return ClassificationConfig(
+            window_months=params["window_months"],
+            pareto_a=params["pareto_a"],
+            pareto_b=params["pareto_b"],
+            weights=dict(params["weights"]),
+            potential_threshold=params["potential_threshold"],
+            position_threshold=params["position_threshold"],
+            clv_horizon_months=params["clv_horizon_months"],
+            clv_discount_rate=params["clv_discount_rate"],
+        )
+
+    def _start_run(self, company, trigger):
+        """A new run of ``company`` with today's settings and window."""
         config = company._kam_classification_config()
-        run = self.sudo().create(
+        today = fields.Date.context_today(self)
+        start = (
+            today - relativedelta(months=config.window_months) + relativedelta(days=1)
+        )
+        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM res_partner")
+        return self.sudo().create(
             {
                 "company_id": company.id,
                 "trigger": trigger,
+                "window_start": start,
+                "window_end": today,
+                "stage_upto": self.env.cr.fetchone()[0],
                 "parameters": json.dumps(
                     {
                         "window_months": config.window_months,
@@ -246,6 +551,14 @@ class KamClassificationRun(models.Model):
                 ),
             }
         )
+
+    def _classify_company(self, company, trigger):
+        """Classify ``company`` in one go and record the run; failures roll
+        back cleanly. A scheduled run still in progress is replaced."""
+        self._acquire_company_lock(company)
+        self._replace_open_runs(company)
+        run = self._start_run(company, trigger)
+        config = run._config()
         started = time.monotonic()
         try:
             with self.env.cr.savepoint():
@@ -272,6 +585,9 @@ class KamClassificationRun(models.Model):
             dict(
                 stats,
                 state="done",
+                phase="done",
+                stage_after=run.stage_upto,
+                step_count=1,
                 date_end=fields.Datetime.now(),
                 duration=time.monotonic() - started,
             )
@@ -279,6 +595,25 @@ class KamClassificationRun(models.Model):
         # The accounts' "last classification" is this run from now on.
         self.env["kam.account"].invalidate_model()
         return run
+
+    def _replace_open_runs(self, company):
+        """Fail the scheduled runs of ``company`` still in progress: a run
+        started now replaces them (their staged figures are dropped)."""
+        runs = self._open_cron_run(company)
+        if not runs:
+            return
+        self.env["kam.classification.engine"].sudo()._clear_stage(runs)
+        runs.write(
+            {
+                "state": "failed",
+                "error": self.env._(
+                    "Replaced by a classification started by %(user)s before "
+                    "this one was complete.",
+                    user=self.env.user.name,
+                ),
+                "date_end": fields.Datetime.now(),
+            }
+        )
 
     def _acquire_company_lock(self, company):
         self.env.cr.execute(

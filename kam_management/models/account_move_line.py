@@ -63,8 +63,9 @@ class AccountMoveLine(models.Model):
         :param date_from, date_to: invoice dates, both included (``None``:
             no bound)
         :param partners: commercial partners to keep: ``res.partner``
-            records, a list of ids or an ``SQL`` selecting ids (``None``: all
-            customers)
+            records, a list of ids, an ``SQL`` selecting ids or a tuple
+            ``(after, upto)``, the ids above ``after`` and up to ``upto``
+            (``None``: no upper bound) (``None``: all customers)
         :return: an ``SQL`` row set with the columns ``line_id``,
             ``move_id``, ``partner_id`` (commercial partner), ``invoice_date``,
             ``move_type``, ``product_id``, ``amount`` (untaxed, company
@@ -81,7 +82,13 @@ class AccountMoveLine(models.Model):
             conditions.append(SQL("m.invoice_date >= %s", date_from))
         if date_to is not None:
             conditions.append(SQL("m.invoice_date <= %s", date_to))
-        if partners is not None:
+        if isinstance(partners, tuple):
+            # A range of ids (after, up to; None: no bound): an index range.
+            after, upto = partners
+            conditions.append(SQL("m.commercial_partner_id > %s", after))
+            if upto is not None:
+                conditions.append(SQL("m.commercial_partner_id <= %s", upto))
+        elif partners is not None:
             if isinstance(partners, SQL):
                 conditions.append(SQL("m.commercial_partner_id IN (%s)", partners))
             else:

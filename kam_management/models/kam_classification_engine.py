@@ -289,7 +289,8 @@ class KamClassificationEngine(models.AbstractModel):
     @api.model
     def _figures_sql(self, company, prev_start, start, end, partners=None):
         """SQL of :meth:`_read_figures`'s rows (``FIGURE_COLUMNS``), for the
-        commercial partners ``partners`` (an ``SQL`` selecting ids) or all."""
+        commercial partners ``partners`` (an id range, see ``_kam_revenue_sql``)
+        or all."""
         revenue = self.env["account.move.line"]._kam_revenue_sql(
             company, prev_start, end, partners=partners
         )
@@ -347,10 +348,7 @@ class KamClassificationEngine(models.AbstractModel):
         number of customers staged.
         """
         prev_start, start, today = self._run_dates(run, run._config())
-        bounds = [SQL("id > %s", after)]
-        if upto is not None:
-            bounds.append(SQL("id <= %s", upto))
-        partners = SQL("SELECT id FROM res_partner WHERE %s", SQL(" AND ").join(bounds))
+        partners = (after, upto)
         figures = self._figures_sql(company, prev_start, start, today, partners)
         history = self._history_sql(company, today, partners)
         self.env.cr.execute(
@@ -902,7 +900,8 @@ class KamClassificationEngine(models.AbstractModel):
     @api.model
     def _history_sql(self, company, today, partners=None):
         """SQL of :meth:`_read_history`'s rows (``HISTORY_COLUMNS``), for the
-        commercial partners ``partners`` (an ``SQL`` selecting ids) or all."""
+        commercial partners ``partners`` (an id range, see ``_kam_revenue_sql``)
+        or all."""
         revenue = self.env["account.move.line"]._kam_revenue_sql(
             company, date_to=today, partners=partners
         )

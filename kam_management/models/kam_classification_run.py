@@ -30,6 +30,9 @@ DEFAULT_CHUNK_SIZE = 50_000
 # over to the next call (Odoo's watchdog kills a cron worker that passes
 # ``limit_time_real_cron``, its CPU limit one that passes ``limit_time_cpu``).
 TIME_SHARE = 0.5
+# Odoo's cron worker pings its watchdog, then sleeps up to 60 s + pid % 10
+# before it runs the jobs due (odoo/service/server.py, Worker._runloop).
+SLEEP_WORST = 70
 # When the job's cursor began its first call: the calls of one job share the
 # worker's limits (18.0 calls a job up to 10 times in a row).
 _JOB_STARTS = weakref.WeakKeyDictionary()
@@ -363,13 +366,16 @@ class KamClassificationRun(models.Model):
         start = _JOB_STARTS.get(self.env.cr)
         if start is None:
             return float("inf")
-        config = odoo_config()
+        config = odoo_config
         left = float("inf")
         limit = config.get("limit_time_real_cron") or 0
         if limit <= 0:
             limit = config.get("limit_time_real") or 0
         if limit > 0:
-            left = start + TIME_SHARE * limit - time.monotonic()
+            # The watchdog's clock starts before the cron worker's sleep
+            # (up to SLEEP_WORST seconds), not when the job starts.
+            budget = max(limit - SLEEP_WORST, limit * 0.2) * TIME_SHARE
+            left = start + budget - time.monotonic()
         soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
         if soft != resource.RLIM_INFINITY:
             usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -20,18 +20,18 @@ class KamClassificationStage(models.Model):
     run_id = fields.Many2one(
         "kam.classification.run", required=True, ondelete="cascade"
     )
-    partner_id = fields.Integer(required=True)
-    has_figures = fields.Boolean()
+    partner_id = fields.Integer(string="Customer Id", required=True)
+    has_figures = fields.Boolean(string="Invoiced in the Windows")
     revenue = fields.Float()
-    revenue_prev = fields.Float()
+    revenue_prev = fields.Float(string="Revenue, Previous Window")
     cost = fields.Float()
-    invoice_count = fields.Integer()
+    invoice_count = fields.Integer(string="Invoices")
     last_invoice_date = fields.Date()
-    hist_frequency = fields.Integer()
-    hist_first = fields.Date()
-    hist_last = fields.Date()
-    hist_total = fields.Float()
-    hist_first_amount = fields.Float()
+    hist_frequency = fields.Integer(string="Repeat Purchases")
+    hist_first = fields.Date(string="First Purchase")
+    hist_last = fields.Date(string="Last Purchase")
+    hist_total = fields.Float(string="Total Purchased")
+    hist_first_amount = fields.Float(string="First Purchase Amount")
 
     def init(self):
         # A customer is staged once per run: a step that ran twice fails

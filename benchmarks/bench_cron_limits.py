@@ -55,7 +55,7 @@ def prepare(dbname, chunk_size):
             UPDATE ir_cron SET nextcall = now() AT TIME ZONE 'UTC', active = TRUE
              WHERE id IN (SELECT res_id FROM ir_model_data
                            WHERE module = 'kam_management' AND model = 'ir.cron')
-         RETURNING cron_name->>'en_US'
+         RETURNING cron_name
             """
         )
         names = [row[0] for row in cr.fetchall()]
@@ -105,6 +105,14 @@ def main(argv=None):
     odoo = dev.odoo_command()
     if odoo is None:
         sys.exit(dev.odoo_missing_reason())
+    if odoo[-2:] == ["-m", "odoo"]:
+        # With workers, Odoo starts its websocket process again from its own
+        # command line, which must be a script (odoo-bin), not ``-m odoo``.
+        folder = dev.probe_odoo()[0]
+        odoo_bin = Path(folder).parent / "odoo-bin" if folder else None
+        if not (odoo_bin and odoo_bin.is_file()):
+            sys.exit("Odoo's odoo-bin was not found beside its package.")
+        odoo = [sys.executable, str(odoo_bin)]
     names = prepare(args.database, args.chunk_size)
     print(f"Key-account crons due now on {args.database}: {', '.join(names)}")
     with tempfile.TemporaryDirectory(prefix="kam_cron_") as tmp:

@@ -14,6 +14,7 @@ from unittest.mock import patch
 import pandas as pd
 import psycopg2
 from dateutil.relativedelta import relativedelta
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -266,3 +267,17 @@ class TestClassificationSteps(KamCommon):
         ):
             params.set_param("kam_management.classification_chunk_size", value)
             self.assertEqual(self.Run._chunk_size(), expected, value)
+
+    def test_staged_figures_are_read_by_no_user(self):
+        run = self.Run._start_run(self.company, "cron")
+        self.engine._stage_chunk(self.company, run, 0, None)
+        director = self._create_user(
+            "kam_stage_director", "Stage Director", "kam_management.group_kam_manager"
+        )
+        kam = self._create_user(
+            "kam_stage_kam", "Stage KAM", "kam_management.group_kam_user"
+        )
+        for user in (director, kam):
+            Stage = self.env["kam.classification.stage"].with_user(user)
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                Stage.search([])

@@ -24,8 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
+import harness
 
 TIMEOUT_S = 1800
 KILLED = re.compile(r"timeout after|limit \(.*\) reached|virtual memory limit")
